@@ -1,0 +1,50 @@
+"""Errors the library raises, each with the status code a client should see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class CleanerError(Exception):
+    """Base class; ``code`` is a gRPC-style status name."""
+
+    code = "INTERNAL"
+
+
+class InvalidInputError(CleanerError, ValueError):
+    """The input cannot be cleaned: missing, empty, too large or malformed."""
+
+    code = "INVALID_ARGUMENT"
+
+
+class RuleTimeoutError(CleanerError, TimeoutError):
+    """Matching took longer than the configured time budget."""
+
+    code = "DEADLINE_EXCEEDED"
+
+    def __init__(self, message: str, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+Problem = tuple[str | None, str | None, str]
+
+
+class RulePackError(CleanerError, ValueError):
+    """A rule pack is invalid; lists every problem with file, rule id and field."""
+
+    code = "FAILED_PRECONDITION"
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        super().__init__("\n".join(self._format(problem) for problem in self.problems))
+
+    def _format(self, problem: Problem) -> str:
+        rule_id, field, message = problem
+        parts = [self.path]
+        if rule_id:
+            parts.append(f"rule {rule_id!r}")
+        if field:
+            parts.append(f"field {field!r}")
+        return ": ".join(parts + [message])

@@ -1,0 +1,110 @@
+"""Clean a JSONL stream: one output line per input line, in order, in constant memory."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import IO
+
+from .core import Cleaner
+from .records import clean_line
+
+CHUNK_LINES = 32
+CHUNKS_PER_WORKER = 4
+
+Numbered = tuple[int, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerOptions:
+    """How each process builds its cleaner (picklable, for worker processes)."""
+
+    rule_paths: tuple[str, ...] = ()
+    builtin_rules: bool = True
+
+    def build(self) -> Cleaner:
+        return Cleaner(self.rule_paths, builtin_rules=self.builtin_rules)
+
+
+def numbered_lines(stream: IO[bytes]) -> Iterator[Numbered]:
+    """Input lines without their line ending, numbered from 1."""
+    for number, line in enumerate(stream, 1):
+        yield number, line.rstrip(b"\r\n")
+
+
+def clean_lines(lines: Iterable[Numbered], options: CleanerOptions, workers: int = 1) -> Iterator[str]:
+    """Output lines in input order; with ``workers`` > 1, cleaned in that many processes."""
+    if workers <= 1:
+        cleaner = options.build()
+        for number, line in lines:
+            yield clean_line(cleaner, line, number)
+        return
+    context = get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(options,)) as pool:
+        yield from _in_order(pool, _chunks(lines), window=workers * CHUNKS_PER_WORKER)
+
+
+def _in_order(pool: ProcessPoolExecutor, chunks: Iterable[list[Numbered]], window: int) -> Iterator[str]:
+    """Results of each chunk in submission order, with at most ``window`` chunks in flight."""
+    pending: deque[Future[list[str]]] = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(_clean_chunk, chunk))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _chunks(lines: Iterable[Numbered]) -> Iterator[list[Numbered]]:
+    chunk: list[Numbered] = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) == CHUNK_LINES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_worker_cleaner: Cleaner | None = None
+
+
+def _start_worker(options: CleanerOptions) -> None:
+    global _worker_cleaner
+    _worker_cleaner = options.build()
+
+
+def _clean_chunk(chunk: Sequence[Numbered]) -> list[str]:
+    assert _worker_cleaner is not None, "worker not started"
+    return [clean_line(_worker_cleaner, line, number) for number, line in chunk]
+
+
+@contextmanager
+def atomic_output(path: str) -> Iterator[IO[str]]:
+    """Write to a temporary file beside ``path`` and rename it into place on success."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def count_lines(path: str) -> int | None:
+    """Lines in a regular file (for a progress total), or None for a stream."""
+    if path == "-" or not Path(path).is_file():
+        return None
+    with open(path, "rb") as stream:
+        return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))

@@ -1,0 +1,181 @@
+"""The ``cleaner`` command: clean files, run JSONL batches, list and check rule packs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .batch import CleanerOptions, atomic_output, clean_lines, count_lines, numbered_lines
+from .core import Cleaner
+from .errors import CleanerError, RulePackError
+from .records import dump
+from .rules.examples import example_failures
+from .rules.loading import expand_paths, load_pack, load_packs
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.command(args))
+    except RulePackError as error:
+        print(f"cleaner: invalid rule pack:\n{error}", file=sys.stderr)
+        return 1
+    except (OSError, CleanerError) as error:
+        print(f"cleaner: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cleaner", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    clean = commands.add_parser("clean", help="clean text or HTML files and print or write the bodies")
+    clean.add_argument("files", nargs="+", metavar="FILE", help="files to clean; - reads standard input")
+    clean.add_argument("--out", metavar="DIR", help="write each result to DIR instead of printing it")
+    clean.add_argument("--json", action="store_true", help="the full JSON record instead of the body")
+    clean.add_argument("--html", action="store_true", help="treat input as HTML (default: by file suffix)")
+    clean.add_argument("--url", help="the page URL (helps name the publisher)")
+    clean.add_argument("--source", help="a publisher hint, e.g. 'The Independent'")
+    _rule_options(clean)
+    clean.set_defaults(command=_clean)
+
+    batch = commands.add_parser("batch", help="clean a JSONL file: one output record per input line")
+    batch.add_argument("input", metavar="INPUT", help="JSONL input; - reads standard input")
+    batch.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="JSONL output; - writes standard output")
+    batch.add_argument("--workers", type=int, default=1, metavar="N", help="clean in N processes (default 1)")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    _rule_options(batch)
+    batch.set_defaults(command=_batch)
+
+    rules = commands.add_parser("rules", help="list or check rule packs")
+    rule_commands = rules.add_subparsers(required=True, metavar="ACTION")
+    listing = rule_commands.add_parser("list", help="list the rules in use")
+    listing.add_argument("--json", action="store_true", help="one JSON object per rule")
+    _rule_options(listing)
+    listing.set_defaults(command=_rules_list)
+    check = rule_commands.add_parser("check", help="validate packs and run every rule's examples")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="pack files or directories of packs")
+    check.set_defaults(command=_rules_check)
+    return parser
+
+
+def _rule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules", action="append", default=[], metavar="PATH", help="extra rule pack or directory (repeatable)"
+    )
+    parser.add_argument("--no-builtin-rules", action="store_true", help="use only the packs given with --rules")
+
+
+def _options(args: argparse.Namespace) -> CleanerOptions:
+    return CleanerOptions(tuple(args.rules), builtin_rules=not args.no_builtin_rules)
+
+
+def _clean(args: argparse.Namespace) -> int:
+    cleaner = _options(args).build()
+    out = Path(args.out) if args.out else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for name in args.files:
+        try:
+            content = _read(name)
+            html = args.html or Path(name).suffix.lower() in HTML_SUFFIXES
+            result = cleaner.clean(
+                None if html else content, html=content if html else None, url=args.url, source=args.source, id=name
+            )
+        except (OSError, UnicodeDecodeError, CleanerError) as error:
+            print(f"cleaner: {name}: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.body
+        if out:
+            stem = "stdin" if name == "-" else Path(name).stem
+            (out / f"{stem}{'.json' if args.json else '.txt'}").write_text(rendered + "\n", encoding="utf-8")
+        else:
+            if len(args.files) > 1:
+                print(f"==> {name} <==")
+            print(rendered)
+    return 1 if failures else 0
+
+
+def _read(name: str) -> str:
+    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    return data.decode("utf-8")
+
+
+def _batch(args: argparse.Namespace) -> int:
+    options = _options(args)
+    options.build()  # fail fast on a bad rule pack, before any output exists
+    source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
+    show = not args.no_progress and sys.stderr.isatty()
+    with source:
+        lines = clean_lines(numbered_lines(source), options, workers=args.workers)
+        progress = tqdm(lines, total=count_lines(args.input) if show else None, unit="rec", disable=not show)
+        if args.output == "-":
+            _write(progress, sys.stdout)
+        else:
+            with atomic_output(args.output) as sink:
+                _write(progress, sink)
+    return 0
+
+
+def _write(lines: object, sink: object) -> None:
+    for line in lines:  # type: ignore[attr-defined]
+        sink.write(line + "\n")  # type: ignore[attr-defined]
+
+
+def _rules_list(args: argparse.Namespace) -> int:
+    packs = load_packs(args.rules, builtin=not args.no_builtin_rules)
+    for loaded in packs:
+        for rule in loaded.pack.rules:
+            row = {
+                "id": loaded.pack.qualified_id(rule),
+                "category": rule.category.value,
+                "action": rule.action.value,
+                "position": rule.position.value,
+                "pack": loaded.pack.pack.name,
+                "version": loaded.pack.pack.version,
+                "description": rule.description,
+            }
+            if args.json:
+                print(dump(row))
+            else:
+                print(f"{row['id']:<40} {row['category']:<13} {row['action']:<10} {rule.description}")
+    return 0
+
+
+def _rules_check(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    checked = 0
+    for path in expand_paths(args.paths):
+        try:
+            loaded = load_pack(path)
+        except RulePackError as error:
+            problems.append(str(error))
+            continue
+        try:
+            Cleaner.from_packs([loaded])
+        except RulePackError as error:
+            problems.append(str(error))
+            continue
+        failures = example_failures(loaded)
+        problems.extend(failures)
+        checked += 1
+        if not failures:
+            print(f"ok   {path}: {len(loaded.pack.rules)} rules, every example passes")
+    for problem in problems:
+        print(f"FAIL {problem}", file=sys.stderr)
+    return 1 if problems else 0

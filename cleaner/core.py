@@ -1,0 +1,123 @@
+"""The public API: ``Cleaner`` compiles the rules once; ``clean`` uses the built-in packs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import InvalidInputError
+from .htmltext import PageHints, extract
+from .pipeline import DocumentRun
+from .result import CleanResult
+from .rules.engine import RuleSet
+from .rules.loading import LoadedPack, load_packs
+
+DEFAULT_TIMEOUT = 2.0
+DEFAULT_MAX_CHARS = 5_000_000
+
+
+class Cleaner:
+    """Rules compiled once; ``clean`` is thread-safe and may be called concurrently."""
+
+    def __init__(
+        self,
+        rule_paths: Sequence[str | Path] = (),
+        *,
+        builtin_rules: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self._configure(RuleSet(load_packs(rule_paths, builtin=builtin_rules)), timeout, max_chars)
+
+    @classmethod
+    def from_packs(
+        cls, packs: Sequence[LoadedPack], *, timeout: float = DEFAULT_TIMEOUT, max_chars: int = DEFAULT_MAX_CHARS
+    ) -> Cleaner:
+        """A cleaner over packs already loaded, and only those."""
+        cleaner = cls.__new__(cls)
+        cleaner._configure(RuleSet(packs), timeout, max_chars)
+        return cleaner
+
+    def _configure(self, rules: RuleSet, timeout: float, max_chars: int) -> None:
+        self.rules = rules
+        self.timeout = timeout
+        self.max_chars = max_chars
+        self._publishers = self._publisher_index()
+
+    def clean(
+        self,
+        text: str | None = None,
+        *,
+        html: str | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        id: str | None = None,
+    ) -> CleanResult:
+        """Clean plain text, or HTML through trafilatura; offsets refer to that text."""
+        hints = PageHints()
+        if html is not None and text is not None:
+            raise InvalidInputError("give either text or html, not both")
+        if html is not None:
+            self._check_size("html", html)
+            text, hints = extract(html, url)
+            if not text.strip():
+                raise InvalidInputError("html holds no text")
+        elif text is None:
+            raise InvalidInputError("no text and no html given")
+        self._check_size("text", text)
+        if not text.strip():
+            raise InvalidInputError("text is empty")
+        publisher, packs = self._attribution(url, source)
+        return DocumentRun(self.rules, text, hints, publisher, packs, self.timeout).result(id)
+
+    def _check_size(self, name: str, value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidInputError(f"{name} must be a string, not {type(value).__name__}")
+        if len(value) > self.max_chars:
+            raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {self.max_chars:,}")
+
+    def _publisher_index(self) -> dict[str, tuple[str, str]]:
+        """Pack name, publisher and domains (case-folded) → (publisher, pack name)."""
+        index: dict[str, tuple[str, str]] = {}
+        for loaded in self.rules.packs:
+            info = loaded.pack.pack
+            if info.publisher:
+                for key in (info.name, info.publisher, *info.domains):
+                    index.setdefault(key.casefold(), (info.publisher, info.name))
+        return index
+
+    def _attribution(self, url: str | None, source: str | None) -> tuple[str, set[str]]:
+        """Publisher named by the source hint or the URL's host, and the packs they select."""
+        publisher, packs = "", set()
+        if source and source.strip():
+            publisher, pack = self._publishers.get(source.strip().casefold(), (source.strip(), ""))
+            packs.add(pack)
+        host = (urlsplit(url).hostname or "") if url else ""
+        while host:
+            if host in self._publishers:
+                found, pack = self._publishers[host]
+                publisher = publisher or found
+                packs.add(pack)
+                break
+            host = host.partition(".")[2]
+        return publisher, packs - {""}
+
+
+@cache
+def default_cleaner() -> Cleaner:
+    """The cleaner with the built-in packs, built on first use."""
+    return Cleaner()
+
+
+def clean(
+    text: str | None = None,
+    *,
+    html: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    id: str | None = None,
+) -> CleanResult:
+    """Clean one document with the built-in rules; see ``Cleaner.clean``."""
+    return default_cleaner().clean(text, html=html, url=url, source=source, id=id)

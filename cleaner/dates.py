@@ -1,0 +1,64 @@
+"""Turn a date as printed on a page into ISO 8601 (python-dateutil does the parsing).
+
+A component the text does not give is never filled in: no time gives a bare
+date, no day gives ``YYYY-MM``; a zone abbreviation gives the offset.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timedelta, timezone, tzinfo
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as date_parser
+
+# Two defaults that differ in every component: a component that differs
+# between the two parses was not in the text.
+_DEFAULTS = (datetime(1904, 1, 1, 0, 0), datetime(1908, 2, 2, 1, 1))
+_PARTS = ("year", "month", "day", "hour")
+
+
+@cache
+def _zones() -> dict[str, tzinfo]:
+    text = (resources.files("cleaner") / "data" / "timezones.toml").read_text(encoding="utf-8")
+    zones: dict[str, tzinfo] = {}
+    for name, value in tomllib.loads(text)["zones"].items():
+        zones[name] = _fixed_offset(value) if value[:1] in "+-" else ZoneInfo(value)
+    return zones
+
+
+def _zone(name: str, offset: int | None) -> tzinfo | None:
+    """dateutil's zone lookup: known abbreviations, else a printed offset, else none."""
+    if name and name.upper() in _zones():
+        return _zones()[name.upper()]
+    if offset is not None:
+        return timezone(timedelta(seconds=offset))
+    return None
+
+
+def parse_published(text: str) -> str:
+    """ISO 8601 for a printed date, or ``""`` when it holds no usable date."""
+    try:
+        first, second = (
+            date_parser.parse(text, default=default, tzinfos=_zone, fuzzy=True) for default in _DEFAULTS
+        )
+    except (ValueError, OverflowError):
+        return ""
+    missing = {part for part in _PARTS if getattr(first, part) != getattr(second, part)}
+    if "year" in missing:
+        return ""
+    if "month" in missing:
+        return f"{first.year:04d}"
+    if "day" in missing:
+        return f"{first.year:04d}-{first.month:02d}"
+    if "hour" in missing:
+        return first.date().isoformat()
+    return first.isoformat(timespec="seconds")
+
+
+def _fixed_offset(value: str) -> timezone:
+    sign = -1 if value.startswith("-") else 1
+    hours, minutes = value.lstrip("+-").split(":")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))

@@ -1,0 +1,53 @@
+"""HTML input: trafilatura extracts the main text and the page metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import trafilatura
+from trafilatura.settings import Document
+
+from .errors import InvalidInputError
+
+
+@dataclass(frozen=True, slots=True)
+class PageHints:
+    """Metadata the page markup gives; used where the text gives nothing."""
+
+    title: str = ""
+    description: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str = ""
+    publisher: str = ""
+
+
+def extract(html: str, url: str | None = None) -> tuple[str, PageHints]:
+    """The page's article text (paragraphs one per line) and its metadata."""
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as error:  # trafilatura raises many types on broken markup
+        raise InvalidInputError(f"html could not be parsed: {type(error).__name__}") from None
+    if not isinstance(document, Document) or not (document.text or "").strip():
+        return _all_text(html), PageHints()
+    return document.text or "", _hints(document)
+
+
+def _all_text(html: str) -> str:
+    """Every visible text of the page, for pages where extraction finds no article."""
+    try:
+        return trafilatura.html2txt(html) or ""
+    except Exception:
+        return ""
+
+
+def _hints(document: Document) -> PageHints:
+    authors = [name.strip() for name in (document.author or "").split(";") if name.strip()]
+    return PageHints(
+        title=document.title or "",
+        description=document.description or "",
+        authors=authors,
+        published=document.date or "",
+        publisher=document.sitename or "",
+    )

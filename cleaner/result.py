@@ -1,0 +1,67 @@
+"""The result of cleaning one document; ``to_dict`` is the JSONL output record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Metadata(BaseModel):
+    """What the document says about itself; a field it does not give stays empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = ""
+    subtitle: str = ""
+    authors: list[str] = []
+    published: str = ""
+    publisher: str = ""
+    agency: str = ""
+    dateline: str = ""
+    captions: list[str] = []
+    language: str = ""
+    word_count: int = 0
+
+
+class Removal(BaseModel):
+    """One piece of the input left out of the body: ``text == input[start:end]``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    category: str
+    start: int
+    end: int
+    text: str
+
+
+class Stats(BaseModel):
+    """Counts describing the cleaning of one document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chars_in: int = 0
+    chars_out: int = 0
+    blocks_in: int = 0
+    blocks_kept: int = 0
+    blocks_removed: int = 0
+    duplicates: int = 0
+
+
+class CleanResult(BaseModel):
+    """Body, metadata and the account of every removal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = None
+    body: str
+    metadata: Metadata
+    removed: list[Removal]
+    stats: Stats
+    input_text: str = ""
+    """The text that offsets refer to: the input, or the text extracted from HTML."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record that ``cleaner batch`` writes for this document."""
+        return self.model_dump(exclude={"input_text"})

@@ -1,0 +1,107 @@
+"""Turn rule hits into per-block verdicts: actions, spans, tails and positions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .blocks import Block
+from .rules.engine import Deadline, Hit
+from .rules.schema import Action, Position
+
+DEFAULT_SPAN_BLOCKS = 30
+
+
+@dataclass(slots=True)
+class Verdict:
+    """Why a block left the body, and what it tells about the document."""
+
+    rule: str
+    category: str
+    fields: dict[str, str] = field(default_factory=dict)
+    publisher: str = ""
+
+    @classmethod
+    def of(cls, hit: Hit) -> Verdict:
+        return cls(hit.rule.id, hit.rule.category, hit.fields, hit.rule.publisher)
+
+
+@dataclass(frozen=True, slots=True)
+class ProseBounds:
+    """Indexes of the first and last blocks of prose: the article's head ends and tail starts there."""
+
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, blocks: Sequence[Block], verdicts: Sequence[Verdict | None]) -> ProseBounds:
+        prose = [block.index for block in blocks if verdicts[block.index] is None and block.is_prose]
+        return cls(prose[0], prose[-1]) if prose else cls(len(blocks), -1)
+
+    def admits(self, index: int, position: Position, *, inclusive: bool) -> bool:
+        """Whether a rule with ``position`` may act on block ``index``.
+
+        Block rules act strictly before the first (after the last) paragraph
+        of prose; ``strip`` rules (``inclusive``) act inside it too.
+        """
+        if position is Position.HEAD:
+            return index <= self.first if inclusive else index < self.first
+        if position is Position.TAIL:
+            return index >= self.last if inclusive else index > self.last
+        return True
+
+
+def decide_blocks(
+    blocks: Sequence[Block], hits: dict[int, Hit], deadline: Deadline
+) -> tuple[list[Verdict | None], ProseBounds]:
+    """Verdicts of the block rules: rules without a position first, then head and tail rules."""
+    verdicts: list[Verdict | None] = [None] * len(blocks)
+    deferred: list[tuple[int, Hit]] = []
+    for index, hit in hits.items():
+        if hit.rule.position is Position.ANY:
+            _apply(blocks, hits, verdicts, index, hit, deadline)
+        else:
+            deferred.append((index, hit))
+    bounds = ProseBounds.of(blocks, verdicts)
+    for index, hit in deferred:
+        if bounds.admits(index, hit.rule.position, inclusive=False):
+            _apply(blocks, hits, verdicts, index, hit, deadline)
+    return verdicts, bounds
+
+
+def _apply(
+    blocks: Sequence[Block],
+    hits: dict[int, Hit],
+    verdicts: list[Verdict | None],
+    index: int,
+    hit: Hit,
+    deadline: Deadline,
+) -> None:
+    """Give block ``index`` (and the span or tail it opens) the hit's verdict.
+
+    A block inside a span or tail that matched a rule of its own keeps that
+    rule's verdict, so what it tells about the document is not lost.
+    """
+    if verdicts[index] is not None:
+        return
+    verdict = Verdict.of(hit)
+    verdicts[index] = verdict
+    for inner in range(index + 1, _last_block(blocks, index, hit, deadline) + 1):
+        own = hits.get(inner)
+        if own is not None:
+            verdicts[inner] = Verdict.of(own)
+        elif verdicts[inner] is None:
+            verdicts[inner] = verdict
+
+
+def _last_block(blocks: Sequence[Block], index: int, hit: Hit, deadline: Deadline) -> int:
+    rule = hit.rule
+    if rule.action is Action.DROP_TAIL:
+        return len(blocks) - 1 if rule.max_blocks is None else min(len(blocks), index + rule.max_blocks) - 1
+    if rule.action is Action.DROP_SPAN:
+        assert rule.end is not None
+        reach = rule.max_blocks or DEFAULT_SPAN_BLOCKS
+        for block in blocks[index + 1 : index + 1 + reach]:
+            if rule.end.fullmatch(block.text, timeout=deadline.remaining()):
+                return block.index
+    return index

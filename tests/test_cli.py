@@ -1,0 +1,125 @@
+"""The command line: clean, batch, rules list and rules check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_console_script_cleans_a_seed() -> None:
+    done = subprocess.run(["cleaner", "clean", str(SEEDS[1])], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("British police will be deployed to Calais")
+    assert "Your support" not in done.stdout
+
+
+def test_clean_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "clean", "--json", str(SEEDS[1]))
+    assert code == 0 and json.loads(out)["metadata"]["authors"] == ["Hayden Smith"]
+    code, _, _ = run(capsys, "clean", "--out", str(tmp_path), *map(str, SEEDS))
+    assert code == 0 and sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{p.stem}.txt" for p in SEEDS)
+
+
+def test_clean_reports_unreadable_files_and_goes_on(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe not utf-8")
+    code, out, err = run(capsys, "clean", str(bad), str(SEEDS[0]))
+    assert code == 1 and "bad.txt" in err and "==> " in out
+
+
+def write_jsonl(path: Path, lines: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def batch_input(tmp_path: Path) -> tuple[Path, int]:
+    lines = [json.dumps({"id": p.stem, "text": p.read_text(encoding="utf-8")}) for p in SEEDS]
+    lines[2:2] = ["{not json", json.dumps({"id": 7, "text": "x"}), json.dumps({"id": "empty", "text": ""})]
+    lines.append(json.dumps({"text": "no id"}))
+    return write_jsonl(tmp_path / "in.jsonl", lines * 5), len(lines) * 5
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_keeps_every_record_in_order(capsys: pytest.CaptureFixture[str], tmp_path: Path, workers: str) -> None:
+    source, count = batch_input(tmp_path)
+    output = tmp_path / "out.jsonl"
+    code, _, _ = run(capsys, "batch", str(source), "-o", str(output), "--workers", workers)
+    assert code == 0
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == count
+    assert records[0]["id"] == SEEDS[0].stem and "body" in records[0]
+    assert records[2]["error"] == {"code": "INVALID_ARGUMENT", "message": records[2]["error"]["message"]}
+    assert records[2]["error"]["message"].startswith("line 3: invalid JSON")
+    assert records[3]["error"]["message"] == "line 4: field 'id': Input should be a valid string"
+    assert records[4] == {"id": "empty", "error": {"code": "INVALID_ARGUMENT", "message": "line 5: text is empty"}}
+    assert records[-1]["error"]["message"].endswith("missing field 'id'")
+    assert [r.get("id") for r in records[:9]] == [r.get("id") for r in records[9:18]]
+    assert list(tmp_path.glob(".out.jsonl.*")) == []  # no temporary file left behind
+
+
+def test_batch_output_is_the_same_with_workers(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source, _ = batch_input(tmp_path)
+    run(capsys, "batch", str(source), "-o", str(tmp_path / "one.jsonl"))
+    run(capsys, "batch", str(source), "-o", str(tmp_path / "two.jsonl"), "--workers", "2")
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_batch_records_match_the_library(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from cleaner import clean
+
+    source = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"id": "s", "text": SEEDS[3].read_text(encoding="utf-8")})])
+    code, out, _ = run(capsys, "batch", str(source), "-o", "-")
+    assert code == 0
+    assert json.loads(out) == clean(SEEDS[3].read_text(encoding="utf-8"), id="s").to_dict()
+
+
+def test_rules_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "list", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and {"independent", "ndtv", "afp", "sky", "generic"} <= {row["pack"] for row in rows}
+    assert "independent.support-appeal" in {row["id"] for row in rows}
+
+
+def test_rules_check_accepts_builtin_packs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "rules", "check", str(ROOT / "cleaner" / "rules" / "packs"))
+    assert code == 0 and err == "" and out.count("ok ") == 5
+
+
+def test_rules_check_rejects_a_broken_pack(capsys: pytest.CaptureFixture[str], make_pack: Callable[..., Path]) -> None:
+    path = make_pack(
+        "broken",
+        '[[rule]]\nid = "bad-regex"\ncategory = "advert"\naction = "drop"\npattern = "Advert (here"\n'
+        'must_match = ["Advert here"]\nmust_not_match = ["x"]\n',
+    )
+    code, _, err = run(capsys, "rules", "check", str(path))
+    assert code == 1
+    assert f"{path}: rule 'bad-regex': field 'pattern': invalid regex" in err
+
+
+def test_a_broken_user_pack_stops_a_batch_before_it_writes(
+    capsys: pytest.CaptureFixture[str], make_pack: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = make_pack("broken", '[[rule]]\nid = "x"\n')
+    source, _ = batch_input(tmp_path)
+    code, _, err = run(capsys, "batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--rules", str(path))
+    assert code == 1 and "invalid rule pack" in err and not (tmp_path / "out.jsonl").exists()
+
+
+def test_module_entry_point() -> None:
+    done = subprocess.run([sys.executable, "-m", "cleaner", "rules", "list"], capture_output=True, text=True)
+    assert done.returncode == 0 and "generic.byline" in done.stdout

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import pytest
+
+from cleaner.dates import parse_published
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("Wednesday 19 August 2015 19:08 EDT", "2015-08-19T19:08:00-04:00"),
+        ("19th August 2015", "2015-08-19"),
+        ("Nov. 19, 2019 3:05 p.m. ET", "2019-11-19T15:05:00-05:00"),
+        ("Jul. 4, 2019 3:05 p.m. ET", "2019-07-04T15:05:00-04:00"),
+        ("10:08 BST, 1 June 2020", "2020-06-01T10:08:00+01:00"),
+        ("2019-11-19T10:00:00Z", "2019-11-19T10:00:00+00:00"),
+        ("19 August 2015 14:30", "2015-08-19T14:30:00"),
+        ("August 2015", "2015-08"),
+        ("Tuesday", ""),
+        ("0 comments", ""),
+    ],
+)
+def test_printed_dates_become_iso_8601(printed: str, iso: str) -> None:
+    assert parse_published(printed) == iso

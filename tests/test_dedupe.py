@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from cleaner.dedupe import EXACT_RULE, NEAR_RULE, block_key, find_duplicates
+
+
+def test_key_ignores_case_space_quotes_and_punctuation() -> None:
+    assert block_key("“Command and Control” — centre!") == block_key('"command and control"  centre')
+
+
+def test_exact_and_near_copies_after_the_first() -> None:
+    texts = [
+        "The officers will work alongside French counterparts.",
+        "A different paragraph entirely here.",
+        "The officers will work alongside French counterparts.",
+        "The officers will work  alongside French counterparts",
+        "Short line",
+        "Short line",
+    ]
+    found = find_duplicates(texts, [False] * len(texts))
+    assert [(d.index, d.first, d.rule) for d in found] == [(2, 0, EXACT_RULE), (3, 0, NEAR_RULE)]
+
+
+def test_a_removed_block_still_counts_as_seen() -> None:
+    texts = ["Please refresh your browser to be logged in", "Please refresh your browser to be logged in"]
+    found = find_duplicates(texts, [True, False])
+    assert [d.index for d in found] == [1]

@@ -1,0 +1,78 @@
+"""The compiled rule set: one scan, first rule wins, names never collide, time is bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, RuleTimeoutError
+from cleaner.rules.loading import load_pack
+
+RULE = """
+[[rule]]
+id = "{id}"
+category = "{category}"
+action = "{action}"
+{extra}
+must_match = [{must_match}]
+must_not_match = ["nothing to see"]
+"""
+
+
+def rule(id: str, extra: str, must_match: str, category: str = "advert", action: str = "drop") -> str:
+    return RULE.format(id=id, category=category, action=action, extra=extra, must_match=must_match)
+
+
+def only(*paths: Path, timeout: float = 2.0) -> Cleaner:
+    return Cleaner.from_packs([load_pack(path) for path in paths], timeout=timeout)
+
+
+def test_first_matching_rule_wins(make_pack: Callable[..., Path]) -> None:
+    first = rule("first", "pattern = 'Advert.*'", '"Advert here"')
+    second = rule("second", "pattern = 'Advert here'", '"Advert here"', category="promo")
+    cleaner = only(make_pack("mine", first + second))
+    [removal] = cleaner.clean("Advert here\n\nThe story itself is told in this sentence.").removed
+    assert (removal.rule, removal.category) == ("mine.first", "advert")
+
+
+def test_phrases_ignore_case_trailing_punctuation_and_quote_style(make_pack: Callable[..., Path]) -> None:
+    phrases = rule("phrases", "phrases = [\"Today's Paper\", 'Skip to content']", '"Skip to content"')
+    cleaner = only(make_pack("mine", phrases))
+    text = "TODAY’S PAPER\nskip to content.\nSkip to content and read the story, which starts here."
+    result = cleaner.clean(text)
+    assert [removal.text for removal in result.removed] == ["TODAY’S PAPER", "skip to content."]
+
+
+def test_group_and_list_names_are_private_to_each_rule_and_pack(make_pack: Callable[..., Path]) -> None:
+    body = (
+        "[lists]\nwords = ['{word}']\n"
+        + rule("echo", "pattern = '''(?P<x>\\L<words>) (?P=x)'''", '"{word} {word}"')
+    )
+    first = make_pack("one", body.format(word="alpha"))
+    second = make_pack("two", body.format(word="beta"))
+    cleaner = only(first, second)
+    result = cleaner.clean("alpha alpha\nbeta beta\nalpha beta\nThe story itself is told in this sentence.")
+    assert [removal.rule for removal in result.removed] == ["one.echo", "two.echo"]
+
+
+def test_a_match_that_crosses_lines_is_not_a_block_match(make_pack: Callable[..., Path]) -> None:
+    greedy = rule("greedy", "pattern = '''Advert\\s+here'''", '"Advert here"')
+    result = only(make_pack("mine", greedy)).clean("Advert\nhere is the story, told in one sentence.")
+    assert result.removed == []
+
+
+def test_catastrophic_pattern_times_out(make_pack: Callable[..., Path]) -> None:
+    slow = rule("slow", "pattern = '''(?:a|aa)+(?:b|bb)+c'''", '"abc"')
+    cleaner = only(make_pack("mine", slow), timeout=0.2)
+    with pytest.raises(RuleTimeoutError):
+        cleaner.clean("a" * 30 + "b" * 30 + "d")
+    assert cleaner.clean("abc\n\nThe story goes on after the match.").removed[0].rule == "mine.slow"
+
+
+def test_thousand_rules_compile_into_one_scan(make_pack: Callable[..., Path]) -> None:
+    body = "".join(rule(f"r{n}", f"pattern = 'Offer number {n} today'", f'"Offer number {n} today"') for n in range(1000))
+    cleaner = only(make_pack("many", body))
+    result = cleaner.clean("Offer number 999 today\nOffer number 5 today\nThe story itself is told in this sentence.")
+    assert [removal.rule for removal in result.removed] == ["many.r999", "many.r5"]

@@ -41,9 +41,7 @@ def _zone(name: str, offset: int | None) -> tzinfo | None:
 def parse_published(text: str) -> str:
     """ISO 8601 for a printed date, or ``""`` when it holds no usable date."""
     try:
-        first, second = (
-            date_parser.parse(text, default=default, tzinfos=_zone, fuzzy=True) for default in _DEFAULTS
-        )
+        first, second = (date_parser.parse(text, default=default, tzinfos=_zone, fuzzy=True) for default in _DEFAULTS)
     except (ValueError, OverflowError):
         return ""
     missing = {part for part in _PARTS if getattr(first, part) != getattr(second, part)}

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import regex
 
-
 MIN_WORDS = 3
 EXACT_RULE = "dedupe.exact"
 NEAR_RULE = "dedupe.near"

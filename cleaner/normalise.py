@@ -42,9 +42,7 @@ _LAYOUT = regex.compile(
 )
 
 # Lower-case name particles that legitimately precede a capital ("deGrom").
-_NAME_PARTICLES = frozenset(
-    "da de del della der di do dos du el la le mac mc van von".split()
-)
+_NAME_PARTICLES = frozenset("da de del della der di do dos du el la le mac mc van von".split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,7 @@ class DocumentRun:
         """One removal per run of blocks that left for the same decision."""
         removals: list[Removal] = []
         previous: Verdict | None = None
-        for block, verdict in zip(self.blocks, self.verdicts):
+        for block, verdict in zip(self.blocks, self.verdicts, strict=True):
             if verdict is not None and verdict is previous:
                 last = removals[-1]
                 removals[-1] = self._removal(last.rule, last.category, last.start, block.source_end)

@@ -46,7 +46,7 @@ def cut(block: Block, hits: Sequence[Hit]) -> str:
         pieces.append(block.text[position - block.start : max(position, hit.start) - block.start])
         position = max(position, hit.end)
     pieces.append(block.text[position - block.start :])
-    return _SPACES.sub(" ", "".join(pieces)).strip()
+    return str(_SPACES.sub(" ", "".join(pieces))).strip()
 
 
 def has_content(text: str) -> bool:

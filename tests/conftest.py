@@ -9,6 +9,7 @@ import pytest
 
 from cleaner import Cleaner
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -46,10 +46,7 @@ def test_phrases_ignore_case_trailing_punctuation_and_quote_style(make_pack: Cal
 
 
 def test_group_and_list_names_are_private_to_each_rule_and_pack(make_pack: Callable[..., Path]) -> None:
-    body = (
-        "[lists]\nwords = ['{word}']\n"
-        + rule("echo", "pattern = '''(?P<x>\\L<words>) (?P=x)'''", '"{word} {word}"')
-    )
+    body = "[lists]\nwords = ['{word}']\n" + rule("echo", "pattern = '''(?P<x>\\L<words>) (?P=x)'''", '"{word} {word}"')
     first = make_pack("one", body.format(word="alpha"))
     second = make_pack("two", body.format(word="beta"))
     cleaner = only(first, second)
@@ -72,7 +69,9 @@ def test_catastrophic_pattern_times_out(make_pack: Callable[..., Path]) -> None:
 
 
 def test_thousand_rules_compile_into_one_scan(make_pack: Callable[..., Path]) -> None:
-    body = "".join(rule(f"r{n}", f"pattern = 'Offer number {n} today'", f'"Offer number {n} today"') for n in range(1000))
+    body = "".join(
+        rule(f"r{n}", f"pattern = 'Offer number {n} today'", f'"Offer number {n} today"') for n in range(1000)
+    )
     cleaner = only(make_pack("many", body))
     result = cleaner.clean("Offer number 999 today\nOffer number 5 today\nThe story itself is told in this sentence.")
     assert [removal.rule for removal in result.removed] == ["many.r999", "many.r5"]

@@ -29,7 +29,12 @@ def test_language_and_word_count() -> None:
 def test_fields_the_text_does_not_give_stay_empty() -> None:
     meta = clean("A paragraph of article text that says nothing about who wrote it or when it was.").metadata
     assert (meta.title, meta.authors, meta.published, meta.publisher, meta.agency, meta.dateline) == (
-        "", [], "", "", "", ""
+        "",
+        [],
+        "",
+        "",
+        "",
+        "",
     )
     assert meta.captions == []
 

@@ -49,14 +49,29 @@ must_not_match = ["Not an advert"]
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        (GOOD_RULE.format(id="broken", category="advert", pattern="Advert (here"), "rule 'broken': field 'pattern': invalid regex"),
+        (
+            GOOD_RULE.format(id="broken", category="advert", pattern="Advert (here"),
+            "rule 'broken': field 'pattern': invalid regex",
+        ),
         (GOOD_RULE.format(id="cat", category="nonsense", pattern="x"), "rule 'cat': field 'category'"),
         (GOOD_RULE.format(id="Bad Id", category="advert", pattern="x"), "rule 'Bad Id': field 'id'"),
-        (GOOD_RULE.format(id="listy", category="advert", pattern=r"\L<nowhere>"), "rule 'listy': field 'pattern': unknown named list nowhere"),
-        (GOOD_RULE.format(id="numbered", category="advert", pattern=r"(a)\1"), "rule 'numbered': field 'pattern': numbered back-references"),
+        (
+            GOOD_RULE.format(id="listy", category="advert", pattern=r"\L<nowhere>"),
+            "rule 'listy': field 'pattern': unknown named list nowhere",
+        ),
+        (
+            GOOD_RULE.format(id="numbered", category="advert", pattern=r"(a)\1"),
+            "rule 'numbered': field 'pattern': numbered back-references",
+        ),
         (GOOD_RULE.format(id="twice", category="advert", pattern="x") * 2, "rule id 'twice' is used twice"),
-        ('[[rule]]\nid = "noexamples"\ncategory = "advert"\naction = "drop"\npattern = "x"\n', "rule 'noexamples': field 'must_match'"),
-        ('[[rule]]\nid = "span"\ncategory = "advert"\naction = "drop_span"\npattern = "x"\nmust_match = ["x"]\nmust_not_match = ["y"]\n', "needs an 'end' pattern"),
+        (
+            '[[rule]]\nid = "noexamples"\ncategory = "advert"\naction = "drop"\npattern = "x"\n',
+            "rule 'noexamples': field 'must_match'",
+        ),
+        (
+            '[[rule]]\nid = "span"\ncategory = "advert"\naction = "drop_span"\npattern = "x"\nmust_match = ["x"]\nmust_not_match = ["y"]\n',
+            "needs an 'end' pattern",
+        ),
         ("[[rule]]\nid = ", "invalid TOML"),
     ],
 )
@@ -75,7 +90,9 @@ def test_failing_examples_are_reported(make_pack: Callable[..., Path]) -> None:
 
 def test_user_rule_directories_are_added(make_pack: Callable[..., Path]) -> None:
     path = make_pack("mine", GOOD_RULE.format(id="advert-here", category="advert", pattern="Advert here"))
-    result = Cleaner([path.parent]).clean("Advert here\n\nThe article itself is this sentence, which stays in the body.")
+    result = Cleaner([path.parent]).clean(
+        "Advert here\n\nThe article itself is this sentence, which stays in the body."
+    )
     assert [removal.rule for removal in result.removed] == ["mine.advert-here"]
 
 

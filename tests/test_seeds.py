@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import CleanResult, Cleaner
+from cleaner import Cleaner, CleanResult
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -13,7 +13,7 @@ document's time budget.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -83,7 +83,9 @@ class RuleSet:
             for rule in loaded.pack.rules:
                 qualified = loaded.pack.qualified_id(rule)
                 if qualified in seen:
-                    raise RulePackError(loaded.path, [(rule.id, "id", f"{qualified!r} is also defined in {seen[qualified]}")])
+                    raise RulePackError(
+                        loaded.path, [(rule.id, "id", f"{qualified!r} is also defined in {seen[qualified]}")]
+                    )
                 seen[qualified] = loaded.path
                 target = inline_rules if rule.action is Action.STRIP else block_rules
                 target.append((loaded.pack, rule))
@@ -95,45 +97,22 @@ class RuleSet:
         self.block_rules, self._block_pattern = self._combine(block_rules, "r", anchored=True)
         self.inline_rules, self._inline_pattern = self._combine(inline_rules, "s", anchored=False)
 
-    @property
-    def rules(self) -> list[CompiledRule]:
-        return self.block_rules + self.inline_rules
-
-    def scan_blocks(self, text: str, block_starts: set[int], deadline: Deadline) -> dict[int, Hit]:
+    def scan_blocks(self, text: str, block_starts: Container[int], deadline: Deadline) -> dict[int, Hit]:
         """The first block rule matching each block, keyed by block start offset."""
         hits: dict[int, Hit] = {}
-        if self._block_pattern is None:
-            return hits
-        pattern, pos = self._block_pattern, 0
-        while True:
-            match = _search(pattern, text, pos, deadline)
-            if match is None:
-                return hits
-            start, end = match.span()
-            newline = text.find("\n", start, end)
-            if newline != -1:  # a rule strayed across lines: ignore it here
-                pos = newline + 1
-                continue
-            if start in block_starts and end > start:
+        for match in _line_matches(self._block_pattern, text, deadline):
+            if match.start() in block_starts:
                 rule = self.block_rules[_alternative(match)]
-                hits[start] = Hit(rule, start, end, _fields(rule, match))
-            pos = end + 1 if end > start else start + 1
+                hits[match.start()] = Hit(rule, match.start(), match.end(), _fields(rule, match))
+        return hits
 
     def scan_inline(self, text: str, deadline: Deadline) -> list[Hit]:
         """Every fragment a ``strip`` rule matches, in text order."""
         hits: list[Hit] = []
-        if self._inline_pattern is None:
-            return hits
-        pattern, pos = self._inline_pattern, 0
-        while True:
-            match = _search(pattern, text, pos, deadline)
-            if match is None:
-                return hits
-            start, end = match.span()
-            if end > start and "\n" not in match.group():
-                rule = self.inline_rules[_alternative(match)]
-                hits.append(Hit(rule, start, end, _fields(rule, match)))
-            pos = max(end, start + 1)
+        for match in _line_matches(self._inline_pattern, text, deadline):
+            rule = self.inline_rules[_alternative(match)]
+            hits.append(Hit(rule, match.start(), match.end(), _fields(rule, match)))
+        return hits
 
     def _combine(
         self, rules: list[tuple[RulePack, Rule]], prefix: str, *, anchored: bool
@@ -187,11 +166,26 @@ class RuleSet:
         )
 
 
-def _search(pattern: regex.Pattern[str], text: str, pos: int, deadline: Deadline) -> regex.Match[str] | None:
-    try:
-        return pattern.search(text, pos, timeout=deadline.remaining())
-    except TimeoutError:
-        raise RuleTimeoutError("rule matching exceeded the time budget") from None
+def _line_matches(pattern: regex.Pattern[str] | None, text: str, deadline: Deadline) -> Iterator[regex.Match[str]]:
+    """Non-empty matches within one line; after a match that strays across lines, go on from the next line."""
+    if pattern is None:
+        return
+    pos = 0
+    while True:
+        try:
+            match = pattern.search(text, pos, timeout=deadline.remaining())
+        except TimeoutError:
+            raise RuleTimeoutError("rule matching exceeded the time budget") from None
+        if match is None:
+            return
+        start, end = match.span()
+        newline = text.find("\n", start, end)
+        if newline != -1:
+            pos = newline + 1
+            continue
+        if end > start:
+            yield match
+        pos = max(end, start + 1)
 
 
 def _alternative(match: regex.Match[str]) -> int:

@@ -7,6 +7,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import regex
+
 from .errors import InvalidInputError
 from .htmltext import PageHints, extract
 from .pipeline import DocumentRun
@@ -15,6 +17,7 @@ from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
 
 DEFAULT_TIMEOUT = 2.0
+_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 DEFAULT_MAX_CHARS = 5_000_000
 
 
@@ -54,29 +57,37 @@ class Cleaner:
         url: str | None = None,
         source: str | None = None,
         id: str | None = None,
+        timeout: float | None = None,
     ) -> CleanResult:
-        """Clean plain text, or HTML through trafilatura; offsets refer to that text."""
+        """Clean plain text, or HTML through trafilatura; offsets refer to that text.
+
+        ``timeout`` overrides the cleaner's time budget for rule matching.
+        """
         hints = PageHints()
         if html is not None and text is not None:
             raise InvalidInputError("give either text or html, not both")
         if html is not None:
-            self._check_size("html", html)
+            self._check_input("html", html)
             text, hints = extract(html, url)
             if not text.strip():
                 raise InvalidInputError("html holds no text")
         elif text is None:
             raise InvalidInputError("no text and no html given")
-        self._check_size("text", text)
+        self._check_input("text", text)
         if not text.strip():
             raise InvalidInputError("text is empty")
         publisher, packs = self._attribution(url, source)
-        return DocumentRun(self.rules, text, hints, publisher, packs, self.timeout).result(id)
+        budget = self.timeout if timeout is None else timeout
+        return DocumentRun(self.rules, text, hints, publisher, packs, budget).result(id)
 
-    def _check_size(self, name: str, value: object) -> None:
+    def _check_input(self, name: str, value: object) -> None:
         if not isinstance(value, str):
             raise InvalidInputError(f"{name} must be a string, not {type(value).__name__}")
         if len(value) > self.max_chars:
             raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {self.max_chars:,}")
+        surrogate = _LONE_SURROGATE.search(value)
+        if surrogate is not None:
+            raise InvalidInputError(f"{name} is not valid Unicode: lone surrogate at offset {surrogate.start()}")
 
     def _publisher_index(self) -> dict[str, tuple[str, str]]:
         """Pack name, publisher and domains (case-folded) → (publisher, pack name)."""
@@ -118,6 +129,7 @@ def clean(
     url: str | None = None,
     source: str | None = None,
     id: str | None = None,
+    timeout: float | None = None,
 ) -> CleanResult:
     """Clean one document with the built-in rules; see ``Cleaner.clean``."""
-    return default_cleaner().clean(text, html=html, url=url, source=source, id=id)
+    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout)

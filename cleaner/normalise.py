@@ -3,8 +3,8 @@
 Three passes, each a single scan with one compiled pattern:
 
 1. Unicode NFC (only when the text is not already NFC).
-2. Characters: line endings to ``\\n``; control, zero-width, bidi-control and
-   lone-surrogate characters removed; HTML entities decoded.
+2. Characters: line endings to ``\\n``; control, zero-width and bidi-control
+   characters removed; HTML entities decoded.
 3. Layout: spaces collapsed and trimmed per line, bullets (``::``, ``•``, ...)
    written as ``• ``, and glued blocks split onto their own lines
    ("logged inPlease refresh" → "logged in" / "Please refresh").
@@ -28,7 +28,7 @@ _NON_ASCII_RUN = regex.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 _CHARACTERS = regex.compile(
     r"(?P<newline>\r\n?|[\x0b\x0c\x85\u2028\u2029])"
     r"|(?P<invisible>[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u200e\u200f"
-    r"\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]+)"
+    r"\u202a-\u202e\u2060\u2066-\u2069\ufeff]+)"
     r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
 )
 

@@ -61,21 +61,28 @@ def clean_record(cleaner: Cleaner, record: InputRecord) -> dict[str, Any]:
 
 def clean_line(cleaner: Cleaner, line: bytes | str, line_number: int) -> str:
     """The output line for one input line; never raises."""
-    record_id: str | None = None
     try:
         record = parse_line(line)
-        record_id = record.id
-        return dump(clean_record(cleaner, record))
     except RecordError as error:
-        return dump(error_record(error.record_id, INVALID_ARGUMENT, f"line {line_number}: {error}"))
-    except CleanerError as error:
-        return dump(error_record(record_id, error.code, f"line {line_number}: {error}"))
+        return error_line(error.record_id, INVALID_ARGUMENT, str(error), line_number)
+    try:
+        return dump(clean_record(cleaner, record))
     except Exception as error:  # noqa: BLE001 - a bad record must not end the batch
-        return dump(error_record(record_id, INTERNAL, f"line {line_number}: internal error ({type(error).__name__})"))
+        return error_line(record.id, *describe_failure(error), line_number)
 
 
-def error_record(record_id: str | None, code: str, message: str) -> dict[str, Any]:
-    return {"id": record_id, "error": {"code": code, "message": message}}
+def describe_failure(error: Exception) -> tuple[str, str]:
+    """(status code, message) for a document that failed; the same in-process and over gRPC.
+
+    Unexpected errors say only their type: no internals reach a client.
+    """
+    if isinstance(error, CleanerError):
+        return error.code, str(error)
+    return INTERNAL, f"internal error ({type(error).__name__})"
+
+
+def error_line(record_id: str | None, code: str, message: str, line_number: int) -> str:
+    return dump({"id": record_id, "error": {"code": code, "message": f"line {line_number}: {message}"}})
 
 
 def dump(record: dict[str, Any]) -> str:

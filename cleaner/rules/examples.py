@@ -14,7 +14,7 @@ def example_failures(loaded: LoadedPack) -> list[str]:
     """One message per example that does not behave as its rule says."""
     failures: list[str] = []
     for rule in loaded.pack.rules:
-        alone = RulePack(pack=loaded.pack.pack, lists=loaded.pack.lists, rule=[rule])
+        alone = RulePack(pack=loaded.pack.pack, lists=loaded.pack.lists, rules=[rule])
         cleaner = Cleaner.from_packs([LoadedPack(loaded.path, alone)])
         rule_id = alone.qualified_id(rule)
         for expected, examples in ((True, rule.must_match), (False, rule.must_not_match)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,10 +20,11 @@ PACK_SUFFIX = ".toml"
 
 @dataclass(frozen=True, slots=True)
 class LoadedPack:
-    """A validated pack and the file it came from."""
+    """A validated pack, the file it came from and the SHA-256 of that file."""
 
     path: str
     pack: RulePack
+    sha256: str = ""
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -49,12 +51,13 @@ def load_pack(path: str | Path) -> LoadedPack:
     """Read and validate one pack; errors name the file, the rule id and the field."""
     name = str(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        content = Path(path).read_bytes()
+        data = tomllib.loads(content.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise RulePackError(name, [(None, None, f"cannot read: {error}")]) from None
     except tomllib.TOMLDecodeError as error:
         raise RulePackError(name, [(None, None, f"invalid TOML: {error}")]) from None
-    return LoadedPack(name, parse_pack(data, name))
+    return LoadedPack(name, parse_pack(data, name), hashlib.sha256(content).hexdigest())
 
 
 def parse_pack(data: dict[str, Any], name: str) -> RulePack:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 from tqdm import tqdm
@@ -57,8 +59,24 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="JSONL output; - writes standard output")
     batch.add_argument("--workers", type=int, default=1, metavar="N", help="clean in N processes (default 1)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    batch.add_argument("--server", metavar="HOST:PORT", help="clean on a running `cleaner serve` instead")
+    batch.add_argument("--tls-ca", metavar="FILE", help="with --server: CA certificate of a TLS server")
+    batch.add_argument("--window", type=int, default=64, metavar="N", help="with --server: requests in flight")
     _rule_options(batch)
     batch.set_defaults(command=_batch)
+
+    serve = commands.add_parser("serve", help="run the gRPC service")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=50051, help="port (default 50051; 0 picks one, one worker only)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N", help="processes on the port; 0 = one per core")
+    serve.add_argument("--threads", type=int, default=8, metavar="N", help="threads per process (default 8)")
+    serve.add_argument("--max-concurrent-rpcs", type=int, default=64, metavar="N", help="per process (default 64)")
+    serve.add_argument("--grace", type=float, default=10.0, metavar="SECONDS", help="drain time on SIGTERM")
+    serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate chain (enables TLS)")
+    serve.add_argument("--tls-key", metavar="FILE", help="PEM private key")
+    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    _rule_options(serve)
+    serve.set_defaults(command=_serve)
 
     rules = commands.add_parser("rules", help="list or check rule packs")
     rule_commands = rules.add_subparsers(required=True, metavar="ACTION")
@@ -118,11 +136,18 @@ def _read(name: str) -> str:
 
 def _batch(args: argparse.Namespace) -> int:
     options = _options(args)
-    options.build()  # fail fast on a bad rule pack, before any output exists
+    if args.server is None:
+        options.build()  # fail fast on a bad rule pack, before any output exists
     source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
     show = not args.no_progress and sys.stderr.isatty()
-    with source:
-        lines = clean_lines(numbered_lines(source), options, workers=args.workers)
+    with source, ExitStack() as stack:
+        if args.server is None:
+            lines = clean_lines(numbered_lines(source), options, workers=args.workers)
+        else:
+            from server.client import StreamClient  # gRPC only when asked for
+
+            client = stack.enter_context(StreamClient(args.server, tls_ca=args.tls_ca, window=args.window))
+            lines = client.clean_lines(numbered_lines(source))
         progress = tqdm(lines, total=count_lines(args.input) if show else None, unit="rec", disable=not show)
         if args.output == "-":
             _write(progress, sys.stdout)
@@ -130,6 +155,32 @@ def _batch(args: argparse.Namespace) -> int:
             with atomic_output(args.output) as sink:
                 _write(progress, sink)
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from server import workers
+    from server.config import ServerConfig
+
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    try:
+        config = ServerConfig(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            threads=args.threads,
+            max_concurrent_rpcs=args.max_concurrent_rpcs,
+            grace=args.grace,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            rule_paths=tuple(args.rules),
+            builtin_rules=not args.no_builtin_rules,
+        )
+    except ValidationError as error:
+        print(f"cleaner serve: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    return workers.run(config)
 
 
 def _write(lines: object, sink: object) -> None:

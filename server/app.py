@@ -1,0 +1,109 @@
+"""Build, run and drain one server process: the cleaner service, health and reflection."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from cleaner import Cleaner
+
+from .config import SERVICE_NAME, ServerConfig
+from .interceptors import AccessLogInterceptor
+from .service import CleanerService
+
+log = logging.getLogger("cleaner.server")
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+@dataclass
+class RunningServer:
+    """A started server and the port it listens on."""
+
+    server: grpc.Server
+    health: health.HealthServicer
+    service: CleanerService
+    port: int
+
+    def ready(self, cleaner: Cleaner) -> None:
+        """Serve with ``cleaner``; health turns SERVING."""
+        self.service.ready(cleaner)
+        for name in ("", SERVICE_NAME):
+            self.health.set(name, SERVING)
+
+    def stop(self, grace: float) -> None:
+        """Report NOT_SERVING, refuse new calls, let in-flight calls finish within ``grace``."""
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace).wait()
+
+
+def start(config: ServerConfig, cleaner: Cleaner | None = None) -> RunningServer:
+    """Listen, compile the rules (unless a cleaner is given), then report SERVING."""
+    running = listen(config)
+    running.ready(cleaner or config.build_cleaner())
+    log.info("serving on %s:%d", config.host, running.port)
+    return running
+
+
+def listen(config: ServerConfig) -> RunningServer:
+    """Start the server with health NOT_SERVING and cleaning UNAVAILABLE until ``ready``."""
+    server = grpc.server(
+        ThreadPoolExecutor(config.threads, thread_name_prefix="rpc"),
+        interceptors=[AccessLogInterceptor()],
+        options=[
+            ("grpc.max_receive_message_length", config.max_message_bytes),
+            ("grpc.max_send_message_length", config.max_message_bytes),
+            ("grpc.so_reuseport", 1),
+        ],
+        maximum_concurrent_rpcs=config.max_concurrent_rpcs,
+    )
+    health_servicer = health.HealthServicer()
+    for name in ("", SERVICE_NAME):
+        health_servicer.set(name, NOT_SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    service = CleanerService()
+    server.add_generic_rpc_handlers((service.handlers(),))
+    reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+    port = _bind(server, config)
+    server.start()
+    return RunningServer(server, health_servicer, service, port)
+
+
+def _bind(server: grpc.Server, config: ServerConfig) -> int:
+    address = f"{config.host}:{config.port}"
+    if config.tls_cert and config.tls_key:
+        credentials = grpc.ssl_server_credentials(
+            [(Path(config.tls_key).read_bytes(), Path(config.tls_cert).read_bytes())]
+        )
+        port = server.add_secure_port(address, credentials)
+    else:
+        port = server.add_insecure_port(address)
+    if port == 0:
+        raise OSError(f"cannot listen on {address}")
+    return int(port)
+
+
+def serve(config: ServerConfig) -> int:
+    """Run one server process until SIGTERM or SIGINT, then drain and return 0."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s: draining", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    running = start(config)
+    stop.wait()
+    running.stop(config.grace)
+    log.info("stopped")
+    return 0

@@ -31,23 +31,30 @@ class Cleaner:
         builtin_rules: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
         max_chars: int = DEFAULT_MAX_CHARS,
+        find_article: bool = True,
     ) -> None:
-        self._configure(RuleSet(load_packs(rule_paths, builtin=builtin_rules)), timeout, max_chars)
+        self._configure(RuleSet(load_packs(rule_paths, builtin=builtin_rules)), timeout, max_chars, find_article)
 
     @classmethod
     def from_packs(
-        cls, packs: Sequence[LoadedPack], *, timeout: float = DEFAULT_TIMEOUT, max_chars: int = DEFAULT_MAX_CHARS
+        cls,
+        packs: Sequence[LoadedPack],
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        find_article: bool = True,
     ) -> Cleaner:
         """A cleaner over packs already loaded, and only those."""
         cleaner = cls.__new__(cls)
-        cleaner._configure(RuleSet(packs), timeout, max_chars)
+        cleaner._configure(RuleSet(packs), timeout, max_chars, find_article)
         return cleaner
 
-    def _configure(self, rules: RuleSet, timeout: float, max_chars: int) -> None:
+    def _configure(self, rules: RuleSet, timeout: float, max_chars: int, find_article: bool) -> None:
         self.rules = rules
         self.timeout = timeout
         self.max_chars = max_chars
-        self._publishers = self._publisher_index()
+        self.find_article = find_article
+        self._attributions = self._attribution_index()
 
     def clean(
         self,
@@ -64,11 +71,12 @@ class Cleaner:
         ``timeout`` overrides the cleaner's time budget for rule matching.
         """
         hints = PageHints()
+        extracted = False
         if html is not None and text is not None:
             raise InvalidInputError("give either text or html, not both")
         if html is not None:
             self._check_input("html", html)
-            text, hints = extract(html, url)
+            text, hints, extracted = extract(html, url)
             if not text.strip():
                 raise InvalidInputError("html holds no text")
         elif text is None:
@@ -77,8 +85,17 @@ class Cleaner:
         if not text.strip():
             raise InvalidInputError("text is empty")
         publisher, packs = self._attribution(url, source)
-        budget = self.timeout if timeout is None else timeout
-        return DocumentRun(self.rules, text, hints, publisher, packs, budget).result(id)
+        run = DocumentRun(
+            self.rules,
+            text,
+            hints,
+            url=url,
+            publisher=publisher,
+            packs=packs,
+            timeout=self.timeout if timeout is None else timeout,
+            find_article=self.find_article and not extracted,
+        )
+        return run.result(id)
 
     def _check_input(self, name: str, value: object) -> None:
         if not isinstance(value, str):
@@ -89,26 +106,28 @@ class Cleaner:
         if surrogate is not None:
             raise InvalidInputError(f"{name} is not valid Unicode: lone surrogate at offset {surrogate.start()}")
 
-    def _publisher_index(self) -> dict[str, tuple[str, str]]:
+    def _attribution_index(self) -> dict[str, tuple[str, str]]:
         """Pack name, publisher and domains (case-folded) → (publisher, pack name)."""
         index: dict[str, tuple[str, str]] = {}
         for loaded in self.rules.packs:
             info = loaded.pack.pack
-            if info.publisher:
+            if info.publisher or info.domains:
                 for key in (info.name, info.publisher, *info.domains):
-                    index.setdefault(key.casefold(), (info.publisher, info.name))
+                    if key:
+                        index.setdefault(key.casefold(), (info.publisher, info.name))
         return index
 
     def _attribution(self, url: str | None, source: str | None) -> tuple[str, set[str]]:
         """Publisher named by the source hint or the URL's host, and the packs they select."""
         publisher, packs = "", set()
         if source and source.strip():
-            publisher, pack = self._publishers.get(source.strip().casefold(), (source.strip(), ""))
+            found, pack = self._attributions.get(source.strip().casefold(), ("", ""))
+            publisher = found or source.strip()
             packs.add(pack)
         host = (urlsplit(url).hostname or "") if url else ""
         while host:
-            if host in self._publishers:
-                found, pack = self._publishers[host]
+            if host in self._attributions:
+                found, pack = self._attributions[host]
                 publisher = publisher or found
                 packs.add(pack)
                 break

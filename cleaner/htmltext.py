@@ -21,8 +21,12 @@ class PageHints:
     publisher: str = ""
 
 
-def extract(html: str, url: str | None = None) -> tuple[str, PageHints]:
-    """The page's article text (paragraphs one per line) and its metadata."""
+def extract(html: str, url: str | None = None) -> tuple[str, PageHints, bool]:
+    """The page's text (paragraphs one per line), its metadata, and whether an article was found.
+
+    When trafilatura finds no article, all the page's text comes back instead,
+    for the plain-text article finder to work on.
+    """
     try:
         document = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=True
@@ -30,8 +34,8 @@ def extract(html: str, url: str | None = None) -> tuple[str, PageHints]:
     except Exception as error:  # trafilatura raises many types on broken markup
         raise InvalidInputError(f"html could not be parsed: {type(error).__name__}") from None
     if not isinstance(document, Document) or not (document.text or "").strip():
-        return _all_text(html), PageHints()
-    return document.text or "", _hints(document)
+        return _all_text(html), PageHints(), False
+    return document.text or "", _hints(document), True
 
 
 def _all_text(html: str) -> str:

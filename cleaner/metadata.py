@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import py3langid
 import regex
 
 from .blocks import word_count
 from .dates import parse_published
 from .result import Metadata
 
-LANGUAGE_SAMPLE_CHARS = 600
-LANGUAGE_MIN_LETTERS = 40
-
 _AUTHOR_SEPARATORS = regex.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", regex.IGNORECASE)
 _BY_PREFIX = regex.compile(r"^(?:written\s+)?by[:\s]+", regex.IGNORECASE)
 _EDGE_PUNCTUATION = " \t.,;:|-–—"
-_LETTER = regex.compile(r"\p{L}")
 
 
 @dataclass
@@ -50,7 +45,7 @@ class MetadataBuilder:
     def has(self, name: str) -> bool:
         return bool(self.values.get(name) or (name == "authors" and self.authors))
 
-    def build(self, body: str) -> Metadata:
+    def build(self, body: str, language: str) -> Metadata:
         return Metadata(
             title=self.values.get("title", ""),
             subtitle=self.values.get("subtitle", ""),
@@ -60,7 +55,7 @@ class MetadataBuilder:
             agency=self.values.get("agency", ""),
             dateline=self.values.get("dateline", ""),
             captions=self.captions,
-            language=detect_language(body),
+            language=language,
             word_count=word_count(body),
         )
 
@@ -69,15 +64,6 @@ def split_authors(byline: str) -> list[str]:
     """Names in a byline: "By Jane Doe and John Roe" → ["Jane Doe", "John Roe"]."""
     names = _AUTHOR_SEPARATORS.split(_BY_PREFIX.sub("", byline.strip()))
     return [name.strip(_EDGE_PUNCTUATION) for name in names if name.strip(_EDGE_PUNCTUATION)]
-
-
-def detect_language(body: str) -> str:
-    """ISO 639-1 code of the body's language (py3langid), or "" for too little text."""
-    sample = body[:LANGUAGE_SAMPLE_CHARS]
-    if len(_LETTER.findall(sample)) < LANGUAGE_MIN_LETTERS:
-        return ""
-    language, _score = py3langid.classify(sample)
-    return str(language)
 
 
 def _extend_unique(target: list[str], values: list[str]) -> None:

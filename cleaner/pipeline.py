@@ -1,11 +1,13 @@
-"""Clean one document: normalise → blocks → rules → fragments → duplicates → headings → result."""
+"""Clean one document: normalise → blocks → rules → fragments → duplicates → article → headings → result."""
 
 from __future__ import annotations
 
-from . import headings
 from .blocks import Block, segment
-from .dedupe import block_key, find_duplicates
+from .classifier import Article, BlockClass, find_article
+from .dedupe import Duplicate, block_key, find_duplicates
+from .headings import find_headings
 from .htmltext import PageHints
+from .language import detect_language, language_sample, stopwords
 from .metadata import MetadataBuilder
 from .normalise import normalise
 from .result import CleanResult, Removal, Stats
@@ -14,20 +16,40 @@ from .rules.schema import Category
 from .strips import cut, group_by_block, has_content, merged_verdict
 from .verdicts import Verdict, decide_blocks
 
+CLASSIFIER_PREFIX = "classifier."
 TITLE_RULE = "heading.title"
 SUBTITLE_RULE = "heading.subtitle"
 HEADING_SEARCH_BLOCKS = 3
+OUTSIDE_ARTICLE = {
+    BlockClass.PROSE: ("classifier.prose-outside-article", Category.RELATED),
+    BlockClass.SENTENCE: ("classifier.sentence-outside-article", Category.RELATED),
+    BlockClass.ITEM: ("classifier.list-item-outside-article", Category.RELATED),
+    BlockClass.HEADLINE: ("classifier.headline-outside-article", Category.RELATED),
+    BlockClass.SHORT: ("classifier.short-line-outside-article", Category.NAVIGATION),
+    BlockClass.NOISE: ("classifier.noise-outside-article", Category.OTHER),
+}
 
 
 class DocumentRun:
     """The state of cleaning one document; ``result`` runs the pipeline once."""
 
     def __init__(
-        self, rules: RuleSet, text: str, hints: PageHints, publisher: str, packs: set[str], timeout: float
+        self,
+        rules: RuleSet,
+        text: str,
+        hints: PageHints,
+        *,
+        url: str | None,
+        publisher: str,
+        packs: set[str],
+        timeout: float,
+        find_article: bool,
     ) -> None:
         self.rules = rules
         self.text = text
         self.hints = hints
+        self.url = url
+        self.find_article = find_article
         self.packs = set(packs)
         self.deadline = Deadline(timeout)
         self.normalised = normalise(text)
@@ -42,15 +64,21 @@ class DocumentRun:
         duplicates = find_duplicates(self.texts, [verdict is not None for verdict in self.verdicts])
         for duplicate in duplicates:
             self.verdicts[duplicate.index] = Verdict(duplicate.rule, Category.DUPLICATE)
-        self._find_headings()
-        kept = [index for index, verdict in enumerate(self.verdicts) if verdict is None]
+        kept = self._kept()
+        language = detect_language(language_sample([self.texts[index] for index in kept]))
+        article = find_article([self.texts[i] for i in kept], stopwords(language)) if self.find_article else None
+        self._find_headings(kept, article)
+        if article is not None:
+            self._leave_out_all_but(article, kept)
+            self._keep_copies_inside(article, kept, duplicates)
+        kept = self._kept()
         body = "\n\n".join(self.texts[index] for index in kept)
         removed = sorted(self._block_removals() + self._fragment_removals(kept), key=lambda r: r.start)
         self._collect_metadata(kept)
         return CleanResult(
             id=id,
             body=body,
-            metadata=self.metadata.build(body),
+            metadata=self.metadata.build(body, language),
             removed=removed,
             stats=Stats(
                 chars_in=len(self.text),
@@ -70,8 +98,12 @@ class DocumentRun:
         index_at = {block.start: block.index for block in self.blocks}
         found = self.rules.scan_blocks(text, index_at.keys(), self.deadline)
         self.packs |= {hit.rule.pack for hit in found.values() if hit.rule.publisher}
-        hits = {index_at[start]: hit for start, hit in found.items() if self._applies(hit)}
-        self.verdicts, bounds = decide_blocks(self.blocks, hits, self.deadline)
+        hits: dict[int, Hit] = {}
+        for start, first in found.items():
+            hit = self._applicable(first)
+            if hit is not None:
+                hits[index_at[start]] = hit
+        self.verdicts, bounds = decide_blocks(self.blocks, hits, self._next_hit, self.deadline)
         fragments = self.rules.scan_inline(text, self.deadline)
         self.cuts = group_by_block(self.blocks, self.verdicts, fragments, bounds, self._applies)
         for index, block_hits in self.cuts.items():
@@ -80,19 +112,49 @@ class DocumentRun:
                 self.verdicts[index] = merged_verdict(block_hits)
 
     def _applies(self, hit: Hit) -> bool:
-        """Publisher-scoped rules act only on documents attributed to their pack."""
+        """Site-scoped rules act only on documents attributed to their pack."""
         return not hit.rule.scoped or hit.rule.pack in self.packs
 
-    # -- headings ------------------------------------------------------------
+    def _applicable(self, hit: Hit | None) -> Hit | None:
+        """``hit``, or the next rule matching its block, whose scope includes this document."""
+        while hit is not None and not self._applies(hit):
+            hit = self.rules.next_block_hit(self.normalised.text, hit, self.deadline)
+        return hit
 
-    def _find_headings(self) -> None:
-        kept = [index for index, verdict in enumerate(self.verdicts) if verdict is None]
+    def _next_hit(self, hit: Hit) -> Hit | None:
+        return self._applicable(self.rules.next_block_hit(self.normalised.text, hit, self.deadline))
+
+    def _kept(self) -> list[int]:
+        return [index for index, verdict in enumerate(self.verdicts) if verdict is None]
+
+    # -- article and headings --------------------------------------------------
+
+    def _leave_out_all_but(self, article: Article, kept: list[int]) -> None:
+        """Every block outside the article run leaves, with its class as the reason."""
+        for position, index in enumerate(kept):
+            if self.verdicts[index] is None and not article.contains(position):
+                rule, category = OUTSIDE_ARTICLE[article.classes[position]]
+                self.verdicts[index] = Verdict(rule, category)
+
+    def _keep_copies_inside(self, article: Article, kept: list[int], duplicates: list[Duplicate]) -> None:
+        """A repeated block inside the article stays after all when its first copy left as outside it."""
+        first_block, last_block = kept[article.start], kept[article.end]
+        for duplicate in duplicates:
+            first = self.verdicts[duplicate.first] if duplicate.first >= 0 else None
+            if first is not None and first.rule.startswith(CLASSIFIER_PREFIX):
+                if first_block <= duplicate.index <= last_block:
+                    self.verdicts[duplicate.index] = None
+
+    def _find_headings(self, kept: list[int], article: Article | None) -> None:
         if self.hints.title:
             self._match_page_headings(kept)
-        elif kept and headings.is_headline(self.texts[kept[0]]):
-            self._mark(kept[0], TITLE_RULE, Category.TITLE, "title")
-            if len(kept) > 1 and headings.is_standfirst(self.texts[kept[1]]):
-                self._mark(kept[1], SUBTITLE_RULE, Category.SUBTITLE, "subtitle")
+            return
+        texts = [self.texts[index] for index in kept]
+        title, subtitle = find_headings(texts, None if article is None else article.start, self.url)
+        if title is not None:
+            self._mark(kept[title], TITLE_RULE, Category.TITLE, "title")
+        if subtitle is not None:
+            self._mark(kept[subtitle], SUBTITLE_RULE, Category.SUBTITLE, "subtitle")
 
     def _match_page_headings(self, kept: list[int]) -> None:
         """HTML input: take out the blocks that repeat the page's title and description."""
@@ -104,7 +166,7 @@ class DocumentRun:
             match = next((i for i in kept[:HEADING_SEARCH_BLOCKS] if block_key(self.texts[i]) == key), None)
             if match is not None:
                 self._mark(match, rule, category, name)
-                kept.remove(match)
+                kept = [i for i in kept if i != match]
             elif name == "title":
                 self.metadata.add("title", value)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .blocks import Block
@@ -41,20 +41,27 @@ class ProseBounds:
     def admits(self, index: int, position: Position, *, inclusive: bool) -> bool:
         """Whether a rule with ``position`` may act on block ``index``.
 
-        Block rules act strictly before the first (after the last) paragraph
-        of prose; ``strip`` rules (``inclusive``) act inside it too.
+        Block rules act strictly before the first paragraph of prose (head),
+        after it (body) or after the last one (tail); ``strip`` rules
+        (``inclusive``) act inside that paragraph too.
         """
         if position is Position.HEAD:
             return index <= self.first if inclusive else index < self.first
+        if position is Position.BODY:
+            return index >= self.first if inclusive else index > self.first
         if position is Position.TAIL:
             return index >= self.last if inclusive else index > self.last
         return True
 
 
 def decide_blocks(
-    blocks: Sequence[Block], hits: dict[int, Hit], deadline: Deadline
+    blocks: Sequence[Block], hits: dict[int, Hit], next_hit: Callable[[Hit], Hit | None], deadline: Deadline
 ) -> tuple[list[Verdict | None], ProseBounds]:
-    """Verdicts of the block rules: rules without a position first, then head and tail rules."""
+    """Verdicts of the block rules: rules without a position first, then head, body and tail rules.
+
+    A positional hit outside its position gives way to the next rule that
+    matches the block (``next_hit``).
+    """
     verdicts: list[Verdict | None] = [None] * len(blocks)
     deferred: list[tuple[int, Hit]] = []
     for index, hit in hits.items():
@@ -63,9 +70,13 @@ def decide_blocks(
         else:
             deferred.append((index, hit))
     bounds = ProseBounds.of(blocks, verdicts)
-    for index, hit in deferred:
-        if bounds.admits(index, hit.rule.position, inclusive=False):
-            _apply(blocks, hits, verdicts, index, hit, deadline)
+    for index, first in deferred:
+        candidate: Hit | None = first
+        while candidate is not None and not bounds.admits(index, candidate.rule.position, inclusive=False):
+            candidate = next_hit(candidate)
+        if candidate is not None:
+            hits[index] = candidate
+            _apply(blocks, hits, verdicts, index, candidate, deadline)
     return verdicts, bounds
 
 

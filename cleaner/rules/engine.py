@@ -32,6 +32,7 @@ _QUOTE_VARIANTS = (("'", "’"), ('"', "“"), ('"', "”"))
 class CompiledRule:
     """What the engine needs of a rule at match time."""
 
+    index: int
     id: str
     category: Category
     action: Action
@@ -89,11 +90,13 @@ class RuleSet:
                 seen[qualified] = loaded.path
                 target = inline_rules if rule.action is Action.STRIP else block_rules
                 target.append((loaded.pack, rule))
-        # Publisher-scoped rules go last: when one is filtered out for a
+        # Site-scoped rules go last: when one is filtered out for a
         # document, no earlier rule was passed over for it.
-        block_rules.sort(key=lambda pair: pair[1].scope is Scope.PUBLISHER)
-        inline_rules.sort(key=lambda pair: pair[1].scope is Scope.PUBLISHER)
+        block_rules.sort(key=lambda pair: pair[1].scope is Scope.SITE)
+        inline_rules.sort(key=lambda pair: pair[1].scope is Scope.SITE)
         self._list_prefix = {id(loaded.pack): f"p{index}_" for index, loaded in enumerate(self.packs)}
+        self._sources: dict[str, tuple[str, dict[str, list[str]]]] = {}
+        self._singles: dict[int, regex.Pattern[str]] = {}
         self.block_rules, self._block_pattern = self._combine(block_rules, "r", anchored=True)
         self.inline_rules, self._inline_pattern = self._combine(inline_rules, "s", anchored=False)
 
@@ -105,6 +108,29 @@ class RuleSet:
                 rule = self.block_rules[_alternative(match)]
                 hits[match.start()] = Hit(rule, match.start(), match.end(), _fields(rule, match))
         return hits
+
+    def next_block_hit(self, text: str, hit: Hit, deadline: Deadline) -> Hit | None:
+        """The next rule after ``hit.rule``, in priority order, that matches the same block.
+
+        For a block whose first match cannot act there (wrong position, another
+        site's rule): each later rule is tried alone, compiled on first use.
+        """
+        for index in range(hit.rule.index + 1, len(self.block_rules)):
+            try:
+                match = self._single(index).match(text, hit.start, timeout=deadline.remaining())
+            except TimeoutError:
+                raise RuleTimeoutError("rule matching exceeded the time budget", self.block_rules[index].id) from None
+            if match is not None and match.end() > match.start() and "\n" not in match.group():
+                rule = self.block_rules[index]
+                return Hit(rule, match.start(), match.end(), _fields(rule, match))
+        return None
+
+    def _single(self, index: int) -> regex.Pattern[str]:
+        pattern = self._singles.get(index)
+        if pattern is None:
+            source, lists = self._sources[f"r{index}"]
+            pattern = self._singles[index] = regex.compile(f"^(?:{source})$", regex.MULTILINE, **lists)
+        return pattern
 
     def scan_inline(self, text: str, deadline: Deadline) -> list[Hit]:
         """Every fragment a ``strip`` rule matches, in text order."""
@@ -126,7 +152,8 @@ class RuleSet:
             lists.update(rule_lists)
             flags = "-i" if rule.case_sensitive else "i"
             alternatives.append(f"(?P<{name}>(?{flags}:{body}))")
-            compiled.append(self._compile_rule(pack, rule, name))
+            self._sources[name] = (alternatives[-1], rule_lists)
+            compiled.append(self._compile_rule(pack, rule, name, index))
         if not alternatives:
             return compiled, None
         joined = "|".join(alternatives)
@@ -146,12 +173,13 @@ class RuleSet:
         source = LIST_REFERENCE.sub(lambda m: f"{m[1]}\\L<{list_prefix}{m[2]}>", source)
         return source, {f"{list_prefix}{list_name}": pack.lists[list_name] for list_name in used}
 
-    def _compile_rule(self, pack: RulePack, rule: Rule, name: str) -> CompiledRule:
+    def _compile_rule(self, pack: RulePack, rule: Rule, name: str, index: int) -> CompiledRule:
         end = None
         if rule.end is not None:
             flags = 0 if rule.case_sensitive else regex.IGNORECASE
             end = regex.compile(rule.end, flags, **{name: pack.lists[name] for name in list_references(rule.end)})
         return CompiledRule(
+            index=index,
             id=pack.qualified_id(rule),
             category=rule.category,
             action=rule.action,
@@ -161,7 +189,7 @@ class RuleSet:
             end=end,
             max_blocks=rule.max_blocks,
             pack=pack.pack.name,
-            scoped=rule.scope is Scope.PUBLISHER,
+            scoped=rule.scope is Scope.SITE,
             publisher=pack.pack.publisher if rule.signature else "",
         )
 

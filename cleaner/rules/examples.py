@@ -19,16 +19,16 @@ def example_failures(loaded: LoadedPack) -> list[str]:
         rule_id = alone.qualified_id(rule)
         for expected, examples in ((True, rule.must_match), (False, rule.must_not_match)):
             for example in examples:
-                if _fires(cleaner, rule_id, example, loaded.pack.pack.publisher) != expected:
+                if _fires(cleaner, rule_id, example, loaded.pack.pack.publisher or loaded.pack.pack.name) != expected:
                     verb = "does not match" if expected else "matches"
                     failures.append(f"{loaded.path}: rule {rule.id!r}: {verb} {_excerpt(example)!r}")
     return failures
 
 
-def _fires(cleaner: Cleaner, rule_id: str, example: str, publisher: str) -> bool:
-    """Whether the rule removes anything from the example, as a document of the pack's publisher."""
+def _fires(cleaner: Cleaner, rule_id: str, example: str, source: str) -> bool:
+    """Whether the rule removes anything from the example, as a document attributed to the pack."""
     try:
-        result = cleaner.clean(example, source=publisher or None)
+        result = cleaner.clean(example, source=source)
     except CleanerError:
         return False
     return any(removal.rule == rule_id for removal in result.removed)

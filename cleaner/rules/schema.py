@@ -50,6 +50,7 @@ class Category(StrEnum):
     NOTIFICATION = "notification"
     PROMO = "promo"
     RELATED = "related"
+    REPEATED = "repeated"
     SHARE = "share"
     SUBSCRIPTION = "subscription"
     SUBTITLE = "subtitle"
@@ -68,12 +69,13 @@ class Action(StrEnum):
 
 class Scope(StrEnum):
     GLOBAL = "global"  # applies to every document
-    PUBLISHER = "publisher"  # only to documents attributed to the pack's publisher
+    SITE = "site"  # only to documents attributed to the pack: its domains, name or publisher, or a signature
 
 
 class Position(StrEnum):
     ANY = "any"
     HEAD = "head"  # only before the first paragraph of prose
+    BODY = "body"  # only after the first paragraph of prose
     TAIL = "tail"  # only after the last paragraph of prose
 
 
@@ -190,9 +192,11 @@ class RulePack(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _publisher_rules_have_publisher(self) -> RulePack:
-        if not self.pack.publisher and any(rule.signature or rule.scope is Scope.PUBLISHER for rule in self.rules):
-            raise ValueError("rules with 'signature' or scope 'publisher' need [pack] publisher")
+    def _attribution_is_possible(self) -> RulePack:
+        if not self.pack.publisher and any(rule.signature for rule in self.rules):
+            raise ValueError("signature rules need [pack] publisher")
+        if not (self.pack.publisher or self.pack.domains) and any(rule.scope is Scope.SITE for rule in self.rules):
+            raise ValueError("rules with scope 'site' need [pack] publisher or domains")
         return self
 
     def qualified_id(self, rule: Rule) -> str:

@@ -1,0 +1,52 @@
+"""Language identification (py3langid) and per-language stop words (jusText's lists)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import justext
+import py3langid
+import regex
+
+SAMPLE_CHARS = 600
+MIN_LETTERS = 40
+
+_LETTER = regex.compile(r"\p{L}")
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language, or "" for too little text."""
+    sample = text[:SAMPLE_CHARS]
+    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+        return ""
+    language, _score = py3langid.classify(sample)
+    return str(language)
+
+
+def language_sample(texts: Sequence[str]) -> str:
+    """The longest blocks, joined up to the sample size: the page's own prose, not its menus."""
+    chosen: list[str] = []
+    size = 0
+    for text in sorted(texts, key=len, reverse=True):
+        chosen.append(text)
+        size += len(text)
+        if size >= SAMPLE_CHARS:
+            break
+    return " ".join(chosen)
+
+
+@cache
+def stopwords(language: str) -> frozenset[str] | None:
+    """Lower-case stop words of a language, or None when no list exists for it."""
+    name = _stoplist_names().get(language)
+    return frozenset(word.casefold() for word in justext.get_stoplist(name)) if name else None
+
+
+@cache
+def _stoplist_names() -> dict[str, str]:
+    text = (resources.files("cleaner") / "data" / "stoplists.toml").read_text(encoding="utf-8")
+    names: dict[str, str] = tomllib.loads(text)["stoplists"]
+    return names

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import IO
 
 from .core import Cleaner
-from .records import clean_line
+from .records import RecordError, clean_line, parse_line
+from .rules.loading import LoadedPack, load_packs
+from .sites import MIN_PAGES, MIN_SHARE, SiteLearner
 
 CHUNK_LINES = 32
 CHUNKS_PER_WORKER = 4
@@ -28,9 +30,30 @@ class CleanerOptions:
 
     rule_paths: tuple[str, ...] = ()
     builtin_rules: bool = True
+    learned_packs: tuple[LoadedPack, ...] = ()
 
     def build(self) -> Cleaner:
-        return Cleaner(self.rule_paths, builtin_rules=self.builtin_rules)
+        packs = load_packs(self.rule_paths, builtin=self.builtin_rules) + list(self.learned_packs)
+        return Cleaner.from_packs(packs)
+
+
+def site_learner(path: str) -> SiteLearner:
+    """A learner that has read every text record of a JSONL file (HTML records are not learned from)."""
+    learner = SiteLearner()
+    with open(path, "rb") as stream:
+        for _, line in numbered_lines(stream):
+            try:
+                record = parse_line(line)
+            except RecordError:
+                continue
+            if record.text:
+                learner.observe(record.text, record.url, record.source)
+    return learner
+
+
+def learn_sites(path: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> list[LoadedPack]:
+    """Rule packs of each site's repeated blocks in a JSONL file."""
+    return site_learner(path).packs(Path(path).name, min_pages, min_share)
 
 
 def numbered_lines(stream: IO[bytes]) -> Iterator[Numbered]:

@@ -9,16 +9,27 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
 
-from .batch import CleanerOptions, atomic_output, clean_lines, count_lines, numbered_lines
+from . import evaluation
+from .batch import (
+    CleanerOptions,
+    atomic_output,
+    clean_lines,
+    count_lines,
+    learn_sites,
+    numbered_lines,
+    site_learner,
+)
 from .core import Cleaner
 from .errors import CleanerError, RulePackError
 from .records import dump
 from .rules.examples import example_failures
 from .rules.loading import expand_paths, load_pack, load_packs
+from .sites import MIN_PAGES, MIN_SHARE
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
@@ -62,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--server", metavar="HOST:PORT", help="clean on a running `cleaner serve` instead")
     batch.add_argument("--tls-ca", metavar="FILE", help="with --server: CA certificate of a TLS server")
     batch.add_argument("--window", type=int, default=64, metavar="N", help="with --server: requests in flight")
+    batch.add_argument(
+        "--learn-sites",
+        action="store_true",
+        help="read INPUT twice: first learn each site's repeated blocks, then clean with them",
+    )
     _rule_options(batch)
     batch.set_defaults(command=_batch)
 
@@ -78,12 +94,31 @@ def _parser() -> argparse.ArgumentParser:
     _rule_options(serve)
     serve.set_defaults(command=_serve)
 
+    evaluate = commands.add_parser("eval", help="score bodies against a gold JSONL file (shingle F1)")
+    evaluate.add_argument("gold", metavar="GOLD.jsonl", help="records with id, url, noisy_text, gold_text")
+    evaluate.add_argument("--html-dir", metavar="DIR", help="where <id>.html.gz live (default: html/ beside GOLD)")
+    evaluate.add_argument(
+        "--modes", default="raw,text,html,trafilatura", help="comma-separated: raw, text, html, trafilatura"
+    )
+    evaluate.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    evaluate.add_argument("--worst", type=int, default=0, metavar="N", help="list the N worst pages of each mode")
+    _rule_options(evaluate)
+    evaluate.set_defaults(command=_evaluate)
+
     rules = commands.add_parser("rules", help="list or check rule packs")
     rule_commands = rules.add_subparsers(required=True, metavar="ACTION")
     listing = rule_commands.add_parser("list", help="list the rules in use")
     listing.add_argument("--json", action="store_true", help="one JSON object per rule")
     _rule_options(listing)
     listing.set_defaults(command=_rules_list)
+    suggest = rule_commands.add_parser("suggest", help="write the blocks repeated across each site's pages as packs")
+    suggest.add_argument("input", metavar="INPUT.jsonl", help="JSONL records with text and url (or source)")
+    suggest.add_argument("--out", required=True, metavar="DIR", help="folder for one pack file per site")
+    suggest.add_argument("--min-pages", type=int, default=MIN_PAGES, metavar="N", help="pages a block must be on")
+    suggest.add_argument(
+        "--min-share", type=float, default=MIN_SHARE, metavar="F", help="share of a site's pages (default 0.5)"
+    )
+    suggest.set_defaults(command=_rules_suggest)
     check = rule_commands.add_parser("check", help="validate packs and run every rule's examples")
     check.add_argument("paths", nargs="+", metavar="PATH", help="pack files or directories of packs")
     check.set_defaults(command=_rules_check)
@@ -136,6 +171,13 @@ def _read(name: str) -> str:
 
 def _batch(args: argparse.Namespace) -> int:
     options = _options(args)
+    if args.learn_sites:
+        if args.input == "-" or args.server:
+            print("cleaner batch: --learn-sites needs an input file and in-process cleaning", file=sys.stderr)
+            return 2
+        learned = learn_sites(args.input)
+        print(f"cleaner batch: learned repeated blocks of {len(learned)} sites", file=sys.stderr)
+        options = replace(options, learned_packs=tuple(learned))
     if args.server is None:
         options.build()  # fail fast on a bad rule pack, before any output exists
     source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
@@ -188,6 +230,26 @@ def _write(lines: object, sink: object) -> None:
         sink.write(line + "\n")  # type: ignore[attr-defined]
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+    available = evaluation.extractors(_options(args).build())
+    unknown = [mode for mode in modes if mode not in available]
+    if unknown:
+        print(f"cleaner eval: unknown mode {', '.join(unknown)} (choose from {', '.join(available)})", file=sys.stderr)
+        return 2
+    pages = list(evaluation.read_gold(args.gold, args.html_dir))
+    summaries = [evaluation.evaluate(available[mode][0], pages, available[mode][1]) for mode in modes]
+    print(evaluation.format_table(summaries))
+    for summary in summaries if args.worst else []:
+        print(f"\nworst pages, {summary.name}:")
+        urls = {page.id: page.url for page in pages}
+        for page in sorted(summary.pages, key=lambda page: page.f1)[: args.worst]:
+            print(f"  F1 {page.f1:.3f}  P {page.precision or 0:.3f}  R {page.recall or 0:.3f}  {urls[page.id]}")
+    if args.json:
+        Path(args.json).write_text(json.dumps([s.as_dict() for s in summaries], indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def _rules_list(args: argparse.Namespace) -> int:
     packs = load_packs(args.rules, builtin=not args.no_builtin_rules)
     for loaded in packs:
@@ -205,6 +267,21 @@ def _rules_list(args: argparse.Namespace) -> int:
                 print(dump(row))
             else:
                 print(f"{row['id']:<40} {row['category']:<13} {row['action']:<10} {rule.description}")
+    return 0
+
+
+def _rules_suggest(args: argparse.Namespace) -> int:
+    learner = site_learner(args.input)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    origin = Path(args.input).name
+    found = learner.boilerplate(args.min_pages, args.min_share)
+    for site in found:
+        path = out / f"{site.pack_name}.toml"
+        path.write_text(site.toml(origin), encoding="utf-8")
+        print(f"{path}: {len(site.blocks)} blocks repeated on {site.needed}+ of {site.pages} pages of {site.site}")
+    if not found:
+        print(f"no site in {origin} has blocks repeated on enough of its pages")
     return 0
 
 

@@ -24,3 +24,15 @@ def test_a_removed_block_still_counts_as_seen() -> None:
     texts = ["Please refresh your browser to be logged in", "Please refresh your browser to be logged in"]
     found = find_duplicates(texts, [True, False])
     assert [d.index for d in found] == [1]
+
+
+def test_a_block_made_of_earlier_text_is_a_contained_copy() -> None:
+    paragraphs = [
+        "The council voted on Tuesday to approve a new budget for the town.",
+        "Opponents said the plan relied on a tax rise that families could not afford.",
+        "The mayor said the budget was the result of months of work with residents.",
+        "Council members argued for more than four hours before the final vote.",
+    ]
+    texts = [*paragraphs, " ".join(paragraphs), "A short new closing line of the story."]
+    found = find_duplicates(texts, [False] * len(texts))
+    assert [(d.index, d.rule) for d in found] == [(4, "dedupe.contained")]

@@ -26,7 +26,7 @@ def rule(id: str, extra: str, must_match: str, category: str = "advert", action:
 
 
 def only(*paths: Path, timeout: float = 2.0) -> Cleaner:
-    return Cleaner.from_packs([load_pack(path) for path in paths], timeout=timeout)
+    return Cleaner.from_packs([load_pack(path) for path in paths], timeout=timeout, find_article=False)
 
 
 def test_first_matching_rule_wins(make_pack: Callable[..., Path]) -> None:

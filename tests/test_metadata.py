@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from cleaner import clean
-from cleaner.metadata import detect_language, split_authors
+from cleaner.language import detect_language
+from cleaner.metadata import split_authors
 
 
 @pytest.mark.parametrize(

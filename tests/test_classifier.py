@@ -1,0 +1,83 @@
+"""Finding the article in noisy text without rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.classifier import BlockClass, classify, find_article
+from cleaner.language import stopwords
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN_ARTICLES = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "articles").glob("*.txt"))
+ENGLISH = stopwords("en")
+
+ARTICLE = [
+    "The city council voted on Tuesday to approve a new budget that raises spending on schools and roads.",
+    "Council members argued for more than four hours before the vote, which passed by seven votes to two.",
+    "The mayor said the budget was the result of months of work with residents and would be good for the town.",
+    "Opponents said the plan relied on a tax rise that many families in the town could not afford this year.",
+]
+MENU = ["Home", "News", "Sport", "Weather", "Business", "Opinion", "Sign in"]
+TEASERS = [
+    "Storm closes coastal road for third day",
+    "By Jane Smith",
+    "Engineers said the road would reopen once the sea wall had been inspected by the county.",
+    "Library to open on Sundays from next month",
+    "By Tom Jones",
+    "The library will open from noon until five on Sundays, the council said in a statement.",
+    "School wins national chess title",
+    "By Ann Lee",
+    "Pupils from the school beat forty other teams to take the title in London at the weekend.",
+]
+FOOTER = ["About us", "Contact", "Privacy Policy", "© 2024 The Town Gazette"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (ARTICLE[0], BlockClass.PROSE),
+        ("He said no.", BlockClass.SENTENCE),
+        ("Home", BlockClass.SHORT),
+        ("Storm closes coastal road for third day", BlockClass.HEADLINE),
+        ("• Half of the usual services will run", BlockClass.ITEM),
+        ("Paris, London, Berlin, Rome, Madrid, Lisbon.", BlockClass.NOISE),
+    ],
+)
+def test_block_classes(text: str, expected: BlockClass) -> None:
+    assert classify(text, ENGLISH)[0] is expected
+
+
+def test_the_article_is_the_densest_run_of_prose() -> None:
+    texts = MENU + ["Budget approved after long debate"] + ARTICLE + ["Most read"] + TEASERS + FOOTER
+    article = find_article(texts, ENGLISH)
+    assert article is not None
+    assert texts[article.start : article.end + 1] == ARTICLE
+
+
+def test_noisy_page_cleans_to_the_article_with_every_decision_reported() -> None:
+    text = "\n".join(MENU + ["Budget approved after long debate"] + ARTICLE + ["Most read"] + TEASERS + FOOTER)
+    result = Cleaner().clean(text)
+    assert result.body == "\n\n".join(ARTICLE)
+    assert result.metadata.title == "Budget approved after long debate"
+    assert all(removal.text == text[removal.start : removal.end] for removal in result.removed)
+    reasons = {removal.rule for removal in result.removed if removal.rule.startswith("classifier.")}
+    assert {"classifier.prose-outside-article", "classifier.headline-outside-article"} <= reasons
+    assert all(removal.category for removal in result.removed)
+
+
+def test_a_page_without_prose_is_left_alone() -> None:
+    assert find_article(MENU, ENGLISH) is None
+
+
+@pytest.mark.parametrize("path", CLEAN_ARTICLES, ids=[path.stem for path in CLEAN_ARTICLES])
+def test_clean_articles_lose_nothing_to_the_classifier(cleaner: Cleaner, path: Path) -> None:
+    result = cleaner.clean(path.read_text(encoding="utf-8"))
+    assert [removal.text for removal in result.removed if removal.rule.startswith("classifier.")] == []
+
+
+def test_the_classifier_can_be_switched_off() -> None:
+    text = "\n".join(MENU + ARTICLE)
+    assert Cleaner(find_article=False).clean(text).body.startswith("News")

@@ -1,0 +1,84 @@
+"""Site-level learning in batch mode and `cleaner rules suggest`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.batch import learn_sites
+from cleaner.cli import main
+from cleaner.rules.examples import example_failures
+from cleaner.rules.loading import load_pack
+from cleaner.sites import SiteLearner, site_of
+
+NAV = ["Home", "World", "Sign up for the Daily Brief", "Our newsroom brings you the stories that matter to the town."]
+FOOT = ["Terms | Privacy | Careers"]
+
+
+def page(number: int, site: str = "example-news.com") -> dict[str, str]:
+    story = [
+        f"Headline of story {number} about the budget vote",
+        f"Story {number}: the council voted on a new budget for the town on day {number}, officials said.",
+        f"Residents of ward {number} said they had not been asked about the plan before the vote.",
+    ]
+    return {"id": f"{site}-{number}", "text": "\n".join(NAV + story + FOOT), "url": f"https://www.{site}/s/{number}"}
+
+
+def write(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def test_site_of() -> None:
+    assert site_of("https://www.example.com/a", None) == "example.com"
+    assert site_of(None, " The Paper ") == "The Paper"
+    assert site_of(None, None) is None
+
+
+def test_blocks_on_enough_pages_of_a_site_are_its_boilerplate() -> None:
+    learner = SiteLearner()
+    for number in range(6):
+        record = page(number)
+        learner.observe(record["text"], record["url"])
+    learner.observe(page(0, "other.org")["text"], page(0, "other.org")["url"])
+    [site] = learner.boilerplate()
+    assert site.site == "example-news.com" and site.pages == 6
+    assert {text for text, _ in site.blocks} == set(NAV + FOOT)
+
+
+def test_memory_is_bounded() -> None:
+    learner = SiteLearner(max_sites=2, max_blocks=10)
+    for number in range(30):
+        learner.observe("\n".join(f"unique line {number}-{n}" for n in range(8)), f"https://site{number % 3}.com/")
+    assert len(learner._sites) == 2
+    assert all(len(counts.blocks) <= 10 for counts in learner._sites.values())
+
+
+def test_suggested_packs_pass_rules_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write(tmp_path / "in.jsonl", [page(n) for n in range(5)])
+    assert main(["rules", "suggest", str(source), "--out", str(tmp_path / "packs")]) == 0
+    [path] = sorted((tmp_path / "packs").glob("*.toml"))
+    assert "# on 5 of 5 pages" in path.read_text(encoding="utf-8")
+    assert example_failures(load_pack(path)) == []
+    assert main(["rules", "check", str(path)]) == 0
+
+
+def test_batch_learns_sites_and_drops_their_repeated_blocks(tmp_path: Path) -> None:
+    records = [page(n) for n in range(5)] + [page(n, "other.org") for n in range(2)]
+    source = write(tmp_path / "in.jsonl", records)
+    assert [pack.pack.pack.domains for pack in learn_sites(str(source))] == [["example-news.com"]]
+    assert main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--learn-sites"]) == 0
+    results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    first = results[0]
+    assert "Sign up for the Daily Brief" not in first["body"] and "Terms" not in first["body"]
+    assert first["body"].startswith("Story 0: the council voted")
+    assert any(r["rule"] == "site-example-news-com.repeated-blocks" for r in first["removed"])
+    other = results[-1]
+    assert all(not r["rule"].startswith("site-") for r in other["removed"])
+
+
+def test_learning_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["batch", "-", "-o", "-", "--learn-sites"]) == 2
+    assert "needs an input file" in capsys.readouterr().err

@@ -1,31 +1,57 @@
-"""Compile every rule of every pack into two patterns and scan a text once.
+"""Compile every rule of every pack once; classify each block in one step.
 
-Block rules (all actions but ``strip``) become one alternation anchored to
-whole lines: ``^(?:(?P<r0>...)|(?P<r1>...)|...)$``, so a single scan of the
-normalised text classifies every block; the first alternative that matches a
-line is its verdict, so rule order is priority.  Literal ``phrases`` become
-``regex`` named lists, matched in one step whatever their number.  ``strip``
-rules become a second, unanchored alternation.  Rule-local group and list
-names are renamed so that packs cannot collide.  Every match runs under the
-document's time budget.
+Block rules (every action but ``strip``):
+
+- literal ``phrases`` go into one dictionary from a folded key (case, quote
+  style and trailing punctuation do not count) to the first rule listing them:
+  one lookup per block, whatever their number;
+- regex rules become alternations anchored to whole lines,
+  ``^(?:(?P<r3>...)|(?P<r9>...)|...)$``. Which rules can start with which
+  character is found once, by partially matching each rule against single
+  characters; a block is matched against the alternation of only the rules
+  that can start with its first character and whose ``max_chars`` admits its
+  length (compiled on first use, then kept). A block longer than every rule
+  admits meets no regex at all.
+
+The first rule in priority order that matches a block is its verdict; a rule
+that cannot act there gives way to the next (``next_block_hit``). ``strip``
+rules form one unanchored alternation per position, searched only in the
+span of text that position allows. Rule group
+and list names are made private, so packs cannot collide. Every match runs under
+the document's time budget.
 """
 
 from __future__ import annotations
 
+import string
 import time
-from collections.abc import Container, Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
 
+from ..blocks import Block
 from ..errors import RulePackError, RuleTimeoutError
 from .loading import LoadedPack
-from .schema import LIST_REFERENCE, Action, Category, Position, Rule, RulePack, Scope, list_references
+from .schema import Action, Category, Position, Rule, RulePack, Scope, list_references
+from .sources import Lists, alternative, compile_alternatives, phrase_key
 
-_GROUP_NAME = regex.compile(r"(?<!\\)((?:\\\\)*)\(\?P?<([A-Za-z_]\w*)>")
-_GROUP_REFERENCE = regex.compile(r"(?<!\\)((?:\\\\)*)(\(\?P=|\(\?&|\(\?P>|\\g<)([A-Za-z_]\w*)")
-_TRAILING_PUNCTUATION = ".!:;…"
-_QUOTE_VARIANTS = (("'", "’"), ('"', "“"), ('"', "”"))
+# First characters the dispatch table knows, in classes: a block is matched
+# against the rules that can start with any character of its first
+# character's class (few classes, so few alternations to compile). A block
+# starting with a character outside every class meets every regex rule.
+CHARACTER_CLASSES = (
+    string.ascii_uppercase,
+    string.ascii_lowercase,
+    string.digits,
+    "•▪►·",
+    "\"“”‘’'«»",
+    "([{",
+    "©®™",
+    "".join(sorted(set(string.punctuation) - set("\"'([{"))) + "–—…€£¥§¶¡¿",
+    "".join(chr(c) for c in range(0xC0, 0x180)),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +67,7 @@ class CompiledRule:
     groups: tuple[tuple[str, str], ...]
     end: regex.Pattern[str] | None
     max_blocks: int | None
+    max_chars: int
     pack: str
     scoped: bool
     publisher: str
@@ -77,6 +104,40 @@ class RuleSet:
 
     def __init__(self, packs: Sequence[LoadedPack]) -> None:
         self.packs = list(packs)
+        block_rules, inline_rules = self._collect()
+        list_prefix = {id(loaded.pack): f"p{index}_" for index, loaded in enumerate(self.packs)}
+        self.block_rules = [self._compile_rule(pack, rule, f"r{i}", i) for i, (pack, rule) in enumerate(block_rules)]
+        self.inline_rules = [self._compile_rule(pack, rule, f"s{i}", i) for i, (pack, rule) in enumerate(inline_rules)]
+        self._phrases: dict[str, int] = {}
+        self._phrase_keys: dict[int, frozenset[str]] = {}
+        self._regex: dict[int, tuple[str, Lists]] = {}
+        for index, (pack, rule) in enumerate(block_rules):
+            if rule.phrases is not None:
+                keys = frozenset(phrase_key(phrase) for phrase in rule.phrases)
+                self._phrase_keys[index] = keys
+                for key in keys:
+                    self._phrases.setdefault(key, index)
+            else:
+                self._regex[index] = alternative(pack, rule, f"r{index}", list_prefix[id(pack)])
+        self._singles = {index: compile_alternatives([source], anchored=True) for index, source in self._regex.items()}
+        self._starting = _first_characters(self._singles)
+        self._every_regex = tuple(self._regex)
+        self._bounds = sorted({rule.max_chars for _, rule in block_rules})
+        self._longest_phrase = max((len(key) for key in self._phrases), default=0)
+        self._dispatch: dict[tuple[str, int], regex.Pattern[str] | None] = {}
+        self._combined: dict[tuple[int, ...], regex.Pattern[str]] = {}
+        self._inline: dict[Position, regex.Pattern[str]] = {}
+        for position in Position:
+            sources = [
+                alternative(pack, rule, f"s{i}", list_prefix[id(pack)])
+                for i, (pack, rule) in enumerate(inline_rules)
+                if rule.position is position
+            ]
+            if sources:
+                self._inline[position] = compile_alternatives(sources, anchored=False)
+
+    def _collect(self) -> tuple[list[tuple[RulePack, Rule]], list[tuple[RulePack, Rule]]]:
+        """Block and strip rules in priority order; site-scoped rules last."""
         block_rules: list[tuple[RulePack, Rule]] = []
         inline_rules: list[tuple[RulePack, Rule]] = []
         seen: dict[str, str] = {}
@@ -90,88 +151,107 @@ class RuleSet:
                 seen[qualified] = loaded.path
                 target = inline_rules if rule.action is Action.STRIP else block_rules
                 target.append((loaded.pack, rule))
-        # Site-scoped rules go last: when one is filtered out for a
-        # document, no earlier rule was passed over for it.
         block_rules.sort(key=lambda pair: pair[1].scope is Scope.SITE)
         inline_rules.sort(key=lambda pair: pair[1].scope is Scope.SITE)
-        self._list_prefix = {id(loaded.pack): f"p{index}_" for index, loaded in enumerate(self.packs)}
-        self._sources: dict[str, tuple[str, dict[str, list[str]]]] = {}
-        self._singles: dict[int, regex.Pattern[str]] = {}
-        self.block_rules, self._block_pattern = self._combine(block_rules, "r", anchored=True)
-        self.inline_rules, self._inline_pattern = self._combine(inline_rules, "s", anchored=False)
+        return block_rules, inline_rules
 
-    def scan_blocks(self, text: str, block_starts: Container[int], deadline: Deadline) -> dict[int, Hit]:
+    def scan_blocks(self, text: str, blocks: Sequence[Block], deadline: Deadline) -> dict[int, Hit]:
         """The first block rule matching each block, keyed by block start offset."""
         hits: dict[int, Hit] = {}
-        for match in _line_matches(self._block_pattern, text, deadline):
-            if match.start() in block_starts:
-                rule = self.block_rules[_alternative(match)]
-                hits[match.start()] = Hit(rule, match.start(), match.end(), _fields(rule, match))
+        for block in blocks:
+            length = len(block.text)
+            phrase = self._phrases.get(phrase_key(block.text)) if length <= self._longest_phrase + 3 else None
+            match = self._match(self._pattern_for(block.text[0], length), text, block, deadline)
+            index = _rule_index(match) if match is not None else None
+            if phrase is not None and (index is None or phrase < index):
+                rule = self.block_rules[phrase]
+                hits[block.start] = Hit(rule, block.start, block.end, {rule.field: block.text} if rule.field else {})
+            elif match is not None and index is not None:
+                rule = self.block_rules[index]
+                hits[block.start] = Hit(rule, block.start, block.end, _fields(rule, match))
         return hits
 
     def next_block_hit(self, text: str, hit: Hit, deadline: Deadline) -> Hit | None:
         """The next rule after ``hit.rule``, in priority order, that matches the same block.
 
         For a block whose first match cannot act there (wrong position, another
-        site's rule): each later rule is tried alone, compiled on first use.
+        site's rule): each later rule is tried alone.
         """
+        line_end = text.find("\n", hit.start)
+        block_text = text[hit.start : len(text) if line_end == -1 else line_end]
+        key = phrase_key(block_text)
         for index in range(hit.rule.index + 1, len(self.block_rules)):
+            rule = self.block_rules[index]
+            if rule.max_chars < len(block_text):
+                continue
+            if index in self._phrase_keys:
+                if key in self._phrase_keys[index]:
+                    return Hit(rule, hit.start, hit.end, {rule.field: block_text} if rule.field else {})
+                continue
             try:
-                match = self._single(index).match(text, hit.start, timeout=deadline.remaining())
+                match = self._singles[index].match(text, hit.start, timeout=deadline.remaining())
             except TimeoutError:
-                raise RuleTimeoutError("rule matching exceeded the time budget", self.block_rules[index].id) from None
-            if match is not None and match.end() > match.start() and "\n" not in match.group():
-                rule = self.block_rules[index]
-                return Hit(rule, match.start(), match.end(), _fields(rule, match))
+                raise RuleTimeoutError("rule matching exceeded the time budget", rule.id) from None
+            if match is not None and match.end() == hit.end:
+                return Hit(rule, hit.start, hit.end, _fields(rule, match))
         return None
 
-    def _single(self, index: int) -> regex.Pattern[str]:
-        pattern = self._singles.get(index)
+    def single_pattern(self) -> regex.Pattern[str]:
+        """Every block rule in one alternation anchored to lines (phrases as named lists).
+
+        Not used for cleaning: it is the bare single-pass scan that the benchmark
+        measures as the floor no rule engine can beat.
+        """
+        alternatives = list(self._regex.values())
+        for index, keys in self._phrase_keys.items():
+            alternatives.append((f"(?P<r{index}>(?i:\\L<r{index}_phrases>))", {f"r{index}_phrases": sorted(keys)}))
+        return compile_alternatives(alternatives, anchored=True)
+
+    def scan_inline(self, text: str, spans: Mapping[Position, tuple[int, int]], deadline: Deadline) -> list[Hit]:
+        """Every fragment a ``strip`` rule matches, searched only in the span its position allows."""
+        hits: list[Hit] = []
+        for position, pattern in self._inline.items():
+            start, end = spans[position]
+            for match in _line_matches(pattern, text, start, end, deadline):
+                rule = self.inline_rules[_rule_index(match)]
+                hits.append(Hit(rule, match.start(), match.end(), _fields(rule, match)))
+        return sorted(hits, key=lambda hit: hit.start)
+
+    def _pattern_for(self, first: str, length: int) -> regex.Pattern[str] | None:
+        """The alternation of the regex rules that can match a block of this first character and length."""
+        bucket = bisect_left(self._bounds, length)
+        key = (first, bucket)
+        if key not in self._dispatch:
+            self._dispatch[key] = self._alternation(first, bucket)
+        return self._dispatch[key]
+
+    def _alternation(self, first: str, bucket: int) -> regex.Pattern[str] | None:
+        if bucket == len(self._bounds):
+            return None
+        shortest = self._bounds[bucket]
+        indices = tuple(
+            index
+            for index in self._starting.get(first, self._every_regex)
+            if self.block_rules[index].max_chars >= shortest
+        )
+        if not indices:
+            return None
+        pattern = self._combined.get(indices)
         if pattern is None:
-            source, lists = self._sources[f"r{index}"]
-            pattern = self._singles[index] = regex.compile(f"^(?:{source})$", regex.MULTILINE, **lists)
+            pattern = self._combined[indices] = compile_alternatives([self._regex[i] for i in indices], anchored=True)
         return pattern
 
-    def scan_inline(self, text: str, deadline: Deadline) -> list[Hit]:
-        """Every fragment a ``strip`` rule matches, in text order."""
-        hits: list[Hit] = []
-        for match in _line_matches(self._inline_pattern, text, deadline):
-            rule = self.inline_rules[_alternative(match)]
-            hits.append(Hit(rule, match.start(), match.end(), _fields(rule, match)))
-        return hits
-
-    def _combine(
-        self, rules: list[tuple[RulePack, Rule]], prefix: str, *, anchored: bool
-    ) -> tuple[list[CompiledRule], regex.Pattern[str] | None]:
-        compiled: list[CompiledRule] = []
-        alternatives: list[str] = []
-        lists: dict[str, list[str]] = {}
-        for index, (pack, rule) in enumerate(rules):
-            name = f"{prefix}{index}"
-            body, rule_lists = self._rule_source(pack, rule, name)
-            lists.update(rule_lists)
-            flags = "-i" if rule.case_sensitive else "i"
-            alternatives.append(f"(?P<{name}>(?{flags}:{body}))")
-            self._sources[name] = (alternatives[-1], rule_lists)
-            compiled.append(self._compile_rule(pack, rule, name, index))
-        if not alternatives:
-            return compiled, None
-        joined = "|".join(alternatives)
-        source = f"^(?:{joined})$" if anchored else joined
-        return compiled, regex.compile(source, regex.MULTILINE, **lists)
-
-    def _rule_source(self, pack: RulePack, rule: Rule, name: str) -> tuple[str, dict[str, list[str]]]:
-        """The rule's pattern with its names made unique, and the lists it uses."""
-        list_prefix = self._list_prefix[id(pack)]
-        if rule.phrases is not None:
-            list_name = f"{name}_phrases"
-            return rf"\L<{list_name}>[{_TRAILING_PUNCTUATION}]?", {list_name: _phrase_variants(rule.phrases)}
-        assert rule.pattern is not None
-        source = _GROUP_NAME.sub(lambda m: f"{m[1]}(?P<{name}_{m[2]}>", rule.pattern)
-        source = _GROUP_REFERENCE.sub(lambda m: f"{m[1]}{m[2]}{name}_{m[3]}", source)
-        used = list_references(source)
-        source = LIST_REFERENCE.sub(lambda m: f"{m[1]}\\L<{list_prefix}{m[2]}>", source)
-        return source, {f"{list_prefix}{list_name}": pack.lists[list_name] for list_name in used}
+    @staticmethod
+    def _match(
+        pattern: regex.Pattern[str] | None, text: str, block: Block, deadline: Deadline
+    ) -> regex.Match[str] | None:
+        if pattern is None:
+            return None
+        try:
+            match = pattern.match(text, block.start, timeout=deadline.remaining())
+        except TimeoutError:
+            raise RuleTimeoutError("rule matching exceeded the time budget") from None
+        return match if match is not None and match.end() == block.end else None
 
     def _compile_rule(self, pack: RulePack, rule: Rule, name: str, index: int) -> CompiledRule:
         end = None
@@ -188,35 +268,49 @@ class RuleSet:
             groups=tuple((group, f"{name}_{group}") for group in rule.field_groups),
             end=end,
             max_blocks=rule.max_blocks,
+            max_chars=rule.max_chars,
             pack=pack.pack.name,
             scoped=rule.scope is Scope.SITE,
             publisher=pack.pack.publisher if rule.signature else "",
         )
 
 
-def _line_matches(pattern: regex.Pattern[str] | None, text: str, deadline: Deadline) -> Iterator[regex.Match[str]]:
+def _first_characters(singles: dict[int, regex.Pattern[str]]) -> dict[str, tuple[int, ...]]:
+    """For each known first character, the regex rules that can match a line starting with any of its class."""
+    starting: dict[str, tuple[int, ...]] = {}
+    for characters in CHARACTER_CLASSES:
+        indices = tuple(
+            index
+            for index, pattern in singles.items()
+            if any(pattern.match(character, partial=True) for character in characters)
+        )
+        starting.update(dict.fromkeys(characters, indices))
+    return starting
+
+
+def _line_matches(
+    pattern: regex.Pattern[str], text: str, start: int, stop: int, deadline: Deadline
+) -> Iterator[regex.Match[str]]:
     """Non-empty matches within one line; after a match that strays across lines, go on from the next line."""
-    if pattern is None:
-        return
-    pos = 0
-    while True:
+    pos = start
+    while pos < stop:
         try:
-            match = pattern.search(text, pos, timeout=deadline.remaining())
+            match = pattern.search(text, pos, stop, timeout=deadline.remaining())
         except TimeoutError:
             raise RuleTimeoutError("rule matching exceeded the time budget") from None
         if match is None:
             return
-        start, end = match.span()
-        newline = text.find("\n", start, end)
+        found_start, found_end = match.span()
+        newline = text.find("\n", found_start, found_end)
         if newline != -1:
             pos = newline + 1
             continue
-        if end > start:
+        if found_end > found_start:
             yield match
-        pos = max(end, start + 1)
+        pos = max(found_end, found_start + 1)
 
 
-def _alternative(match: regex.Match[str]) -> int:
+def _rule_index(match: regex.Match[str]) -> int:
     """Index of the rule whose group matched: it encloses all others, so closes last."""
     name = match.lastgroup
     assert name is not None and "_" not in name, "a match without a rule group"
@@ -228,15 +322,3 @@ def _fields(rule: CompiledRule, match: regex.Match[str]) -> dict[str, str]:
     if not values and rule.field:
         values[rule.field] = match.group()
     return values
-
-
-def _phrase_variants(phrases: list[str]) -> list[str]:
-    """Phrases without trailing punctuation, with curly-quote spellings added."""
-    variants: list[str] = []
-    for phrase in phrases:
-        base = " ".join(phrase.split()).rstrip(_TRAILING_PUNCTUATION)
-        variants.append(base)
-        for straight, curly in _QUOTE_VARIANTS:
-            if straight in base:
-                variants.append(base.replace(straight, curly))
-    return list(dict.fromkeys(variants))

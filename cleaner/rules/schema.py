@@ -80,6 +80,7 @@ class Position(StrEnum):
 
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+DEFAULT_MAX_CHARS = 250  # boilerplate lines are short; a longer block is never matched by the rule
 FIELD_NAMES = frozenset(field.value for field in MetadataField)
 _NUMBERED_REFERENCE = regex.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<\d+>)")
 LIST_REFERENCE = regex.compile(r"(?<!\\)((?:\\\\)*)\\L<([A-Za-z_]\w*)>")
@@ -116,6 +117,7 @@ class Rule(BaseModel):
     end: str | None = None
     max_blocks: Annotated[int, Field(ge=1)] | None = None
     position: Position = Position.ANY
+    max_chars: Annotated[int, Field(ge=1)] = DEFAULT_MAX_CHARS
     case_sensitive: bool = False
     scope: Scope = Scope.GLOBAL
     signature: bool = False
@@ -143,6 +145,8 @@ class Rule(BaseModel):
             raise ValueError("'max_blocks' is only for actions 'drop_span' and 'drop_tail'")
         if self.action is Action.STRIP and self.pattern is None:
             raise ValueError("action 'strip' needs a 'pattern'")
+        if self.phrases is not None and (longest := max(map(len, self.phrases))) > self.max_chars:
+            raise ValueError(f"a phrase is {longest} characters long; raise 'max_chars'")
         if self.action is Action.METADATA and self.field is None and not self.field_groups:
             raise ValueError(
                 "action 'metadata' needs 'field' or a named group called after a field "

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import regex
 
 from .normalise import Normalised
+from .tokens import ends_sentence
 
 _LINE = regex.compile(r"[^\n]+")
-_SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")
 _WORD = regex.compile(r"\w+(?:['’.-]\w+)*")
 
 PROSE_MIN_WORDS = 8
@@ -25,11 +25,6 @@ class Block:
     end: int
     source_start: int
     source_end: int
-
-    @property
-    def is_prose(self) -> bool:
-        """A full sentence of article text: enough words, sentence-final punctuation."""
-        return _SENTENCE_END.search(self.text) is not None and word_count(self.text) >= PROSE_MIN_WORDS
 
 
 def segment(normalised: Normalised) -> list[Block]:
@@ -49,4 +44,10 @@ def segment(normalised: Normalised) -> list[Block]:
 
 
 def word_count(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
+    """Words as a reader counts them ("don't" is one), for the few blocks that need it."""
+    return len(_WORD.findall(text))
+
+
+def is_prose(text: str, tokens: list[str]) -> bool:
+    """A full sentence of article text: enough words, sentence-final punctuation."""
+    return len(tokens) >= PROSE_MIN_WORDS and ends_sentence(text)

@@ -29,8 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import regex
-
 PROSE_WORDS = 10
 LONG_PROSE_WORDS = 30
 SHORT_WORDS = 4
@@ -44,9 +42,9 @@ END_OF_PAGE_WEIGHT = 0.5
 FIRST_GAP_COST = 3.0
 COST = {"short": 8.0, "headline": 10.0, "noise": 12.0}
 
-_WORD = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+(?:['’.-]\w+)*")
-_SENTENCE_END = regex.compile(r"[.!?…:;][\"'”’)\]]*$")
-_LIST_ITEM = regex.compile(r"^• ")
+_CLOSERS = "\"'”’)]"
+_SENTENCE_END = tuple(".!?…:;")
+_LIST_ITEM = "• "
 
 
 class BlockClass(StrEnum):
@@ -74,28 +72,29 @@ class Article:
         return self.start <= index <= self.end
 
 
-def classify(text: str, stopwords: frozenset[str] | None) -> tuple[BlockClass, int]:
-    """A block's class and its word count."""
-    words = _WORD.findall(text)
-    count = len(words)
-    share = 1.0 if stopwords is None or not count else sum(w.casefold() in stopwords for w in words) / count
-    ends = _SENTENCE_END.search(text) is not None
+def classify(text: str, tokens: Sequence[str], stopwords: frozenset[str] | None) -> tuple[BlockClass, int]:
+    """A block's class and its word count (``tokens`` from ``tokens.tokenize``)."""
+    count = len(tokens)
+    share = 1.0 if stopwords is None or not count else sum(map(stopwords.__contains__, tokens)) / count
+    ends = text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
     if ends and count >= PROSE_WORDS and share >= PROSE_STOPWORDS:
         return BlockClass.PROSE, count
     if not ends and count >= LONG_PROSE_WORDS and share >= PROSE_STOPWORDS:
         return BlockClass.PROSE, count
     if ends and count and share >= SENTENCE_STOPWORDS:
         return BlockClass.SENTENCE, count
-    if _LIST_ITEM.match(text):
+    if text.startswith(_LIST_ITEM):
         return BlockClass.ITEM, count
     if count < SHORT_WORDS:
         return BlockClass.SHORT, count
     return (BlockClass.NOISE if ends else BlockClass.HEADLINE), count
 
 
-def find_article(texts: Sequence[str], stopwords: frozenset[str] | None) -> Article | None:
+def find_article(
+    texts: Sequence[str], tokens: Sequence[Sequence[str]], stopwords: frozenset[str] | None
+) -> Article | None:
     """The article's run of blocks, or None when no block is prose."""
-    classified = [classify(text, stopwords) for text in texts]
+    classified = [classify(text, words, stopwords) for text, words in zip(texts, tokens, strict=True)]
     classes = [block_class for block_class, _ in classified]
     weights = _weights(classified)
     best, best_start, best_end = 0.0, -1, -1

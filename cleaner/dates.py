@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as date_parser
 
 # Two defaults that differ in every component: a component that differs
-# between the two parses was not in the text.
+# between the two parses was not in the text. Only a component equal to the
+# first default can be missing, so most dates need one parse.
 _DEFAULTS = (datetime(1904, 1, 1, 0, 0), datetime(1908, 2, 2, 1, 1))
 _PARTS = ("year", "month", "day", "hour")
 

@@ -10,20 +10,17 @@ is kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import regex
+from .tokens import tokenize
 
 MIN_WORDS = 3
 CONTAINED_MIN_WORDS = 8
 CONTAINED_SHARE = 0.8
-SHINGLE_WORDS = 4
 EXACT_RULE = "dedupe.exact"
 NEAR_RULE = "dedupe.near"
 CONTAINED_RULE = "dedupe.contained"
-
-_WORD = regex.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,27 +32,35 @@ class Duplicate:
 
 def block_key(text: str) -> str:
     """The text's case-folded word tokens, space separated."""
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(tokenize(text))
 
 
-def find_duplicates(texts: Sequence[str], removed: Sequence[bool]) -> list[Duplicate]:
-    """Kept blocks that repeat earlier text, removed or not."""
+def find_duplicates(tokens: Sequence[list[str]], texts: Sequence[str], removed: Sequence[bool]) -> list[Duplicate]:
+    """Kept blocks that repeat earlier text, removed or not (``tokens`` from ``tokenize``)."""
     first_seen: dict[str, int] = {}
-    shingle_seen: set[str] = set()
+    shingle_seen: set[tuple[str, ...]] = set()
     found: list[Duplicate] = []
-    for index, text in enumerate(texts):
-        key = block_key(text)
-        words = key.split(" ")
-        shingles = [" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)]
-        first = first_seen.setdefault(key, index) if len(words) >= MIN_WORDS else index
-        if not removed[index]:
-            if first != index:
-                found.append(Duplicate(index, first, EXACT_RULE if texts[first] == text else NEAR_RULE))
-            elif len(words) >= CONTAINED_MIN_WORDS and _contained(shingles, shingle_seen):
-                found.append(Duplicate(index, -1, CONTAINED_RULE))
-        shingle_seen.update(shingles)
+    for index, words in enumerate(tokens):
+        if len(words) < MIN_WORDS:
+            continue
+        first = first_seen.setdefault(" ".join(words), index)
+        if removed[index]:
+            shingle_seen.update(_shingles(words))
+        elif first != index:
+            found.append(Duplicate(index, first, EXACT_RULE if texts[first] == texts[index] else NEAR_RULE))
+        elif len(words) >= CONTAINED_MIN_WORDS and _contained(list(_shingles(words)), shingle_seen):
+            found.append(Duplicate(index, -1, CONTAINED_RULE))
+        else:
+            shingle_seen.update(_shingles(words))
     return found
 
 
-def _contained(shingles: list[str], seen: set[str]) -> bool:
-    return sum(shingle in seen for shingle in shingles) >= CONTAINED_SHARE * len(shingles)
+def _shingles(words: list[str]) -> Iterator[tuple[str, ...]]:
+    return zip(words, words[1:], words[2:], words[3:], strict=False)
+
+
+def _contained(shingles: list[tuple[str, ...]], seen: set[tuple[str, ...]]) -> bool:
+    """Most shingles seen before; when neither the first nor the last was, none need counting."""
+    if shingles[0] not in seen and shingles[-1] not in seen:
+        return False
+    return sum(map(seen.__contains__, shingles)) >= CONTAINED_SHARE * len(shingles)

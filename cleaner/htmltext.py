@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import trafilatura
-from trafilatura.settings import Document
+from typing import TYPE_CHECKING
 
 from .errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,9 @@ def extract(html: str, url: str | None = None) -> tuple[str, PageHints, bool]:
     When trafilatura finds no article, all the page's text comes back instead,
     for the plain-text article finder to work on.
     """
+    import trafilatura  # imported on the first HTML document: text-only work never loads it
+    from trafilatura.settings import Document
+
     try:
         document = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=True
@@ -40,6 +44,8 @@ def extract(html: str, url: str | None = None) -> tuple[str, PageHints, bool]:
 
 def _all_text(html: str) -> str:
     """Every visible text of the page, for pages where extraction finds no article."""
+    import trafilatura
+
     try:
         return trafilatura.html2txt(html) or ""
     except Exception:

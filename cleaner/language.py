@@ -8,11 +8,12 @@ from functools import cache
 from importlib import resources
 
 import justext
-import py3langid
 import regex
 
 SAMPLE_CHARS = 600
 MIN_LETTERS = 40
+ENGLISH_SAMPLE_WORDS = 40
+ENGLISH_STOPWORD_SHARE = 0.4
 
 _LETTER = regex.compile(r"\p{L}")
 
@@ -22,8 +23,32 @@ def detect_language(text: str) -> str:
     sample = text[:SAMPLE_CHARS]
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return ""
+    import py3langid  # its model takes ~100 MB: loaded only when a text is not plainly English
+
     language, _score = py3langid.classify(sample)
     return str(language)
+
+
+def page_language(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> str:
+    """The language of a page's longest blocks.
+
+    Text whose words are 40% or more English stop words is English without
+    asking the identifier (the common case, and the slowest step otherwise).
+    """
+    longest = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+    words: list[str] = []
+    for index in longest:
+        words.extend(tokens[index])
+        if len(words) >= ENGLISH_SAMPLE_WORDS:
+            break
+    english = stopwords("en")
+    if (
+        english
+        and len(words) >= ENGLISH_SAMPLE_WORDS
+        and sum(map(english.__contains__, words)) >= ENGLISH_STOPWORD_SHARE * len(words)
+    ):
+        return "en"
+    return detect_language(language_sample(texts))
 
 
 def language_sample(texts: Sequence[str]) -> str:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .blocks import word_count
 from .dates import parse_published
 from .result import Metadata
 
@@ -45,7 +44,7 @@ class MetadataBuilder:
     def has(self, name: str) -> bool:
         return bool(self.values.get(name) or (name == "authors" and self.authors))
 
-    def build(self, body: str, language: str) -> Metadata:
+    def build(self, words: int, language: str) -> Metadata:
         return Metadata(
             title=self.values.get("title", ""),
             subtitle=self.values.get("subtitle", ""),
@@ -56,7 +55,7 @@ class MetadataBuilder:
             dateline=self.values.get("dateline", ""),
             captions=self.captions,
             language=language,
-            word_count=word_count(body),
+            word_count=words,
         )
 
 

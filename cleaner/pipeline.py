@@ -7,13 +7,14 @@ from .classifier import Article, BlockClass, find_article
 from .dedupe import Duplicate, block_key, find_duplicates
 from .headings import find_headings
 from .htmltext import PageHints
-from .language import detect_language, language_sample, stopwords
+from .language import page_language, stopwords
 from .metadata import MetadataBuilder
 from .normalise import normalise
 from .result import CleanResult, Removal, Stats
 from .rules.engine import Deadline, Hit, RuleSet
 from .rules.schema import Category
 from .strips import cut, group_by_block, has_content, merged_verdict
+from .tokens import tokenize
 from .verdicts import Verdict, decide_blocks
 
 CLASSIFIER_PREFIX = "classifier."
@@ -55,18 +56,20 @@ class DocumentRun:
         self.normalised = normalise(text)
         self.blocks: list[Block] = segment(self.normalised)
         self.texts = [block.text for block in self.blocks]
+        self.tokens = [tokenize(text) for text in self.texts]
         self.cuts: dict[int, list[Hit]] = {}
         self.metadata = MetadataBuilder()
         self.metadata.add("publisher", publisher)
 
     def result(self, id: str | None) -> CleanResult:
         self._apply_rules()
-        duplicates = find_duplicates(self.texts, [verdict is not None for verdict in self.verdicts])
+        duplicates = find_duplicates(self.tokens, self.texts, [verdict is not None for verdict in self.verdicts])
         for duplicate in duplicates:
             self.verdicts[duplicate.index] = Verdict(duplicate.rule, Category.DUPLICATE)
         kept = self._kept()
-        language = detect_language(language_sample([self.texts[index] for index in kept]))
-        article = find_article([self.texts[i] for i in kept], stopwords(language)) if self.find_article else None
+        texts, tokens = [self.texts[i] for i in kept], [self.tokens[i] for i in kept]
+        language = page_language(texts, tokens)
+        article = find_article(texts, tokens, stopwords(language)) if self.find_article else None
         self._find_headings(kept, article)
         if article is not None:
             self._leave_out_all_but(article, kept)
@@ -78,7 +81,7 @@ class DocumentRun:
         return CleanResult(
             id=id,
             body=body,
-            metadata=self.metadata.build(body, language),
+            metadata=self.metadata.build(sum(len(self.tokens[index]) for index in kept), language),
             removed=removed,
             stats=Stats(
                 chars_in=len(self.text),
@@ -96,18 +99,19 @@ class DocumentRun:
     def _apply_rules(self) -> None:
         text = self.normalised.text
         index_at = {block.start: block.index for block in self.blocks}
-        found = self.rules.scan_blocks(text, index_at.keys(), self.deadline)
+        found = self.rules.scan_blocks(text, self.blocks, self.deadline)
         self.packs |= {hit.rule.pack for hit in found.values() if hit.rule.publisher}
         hits: dict[int, Hit] = {}
         for start, first in found.items():
             hit = self._applicable(first)
             if hit is not None:
                 hits[index_at[start]] = hit
-        self.verdicts, bounds = decide_blocks(self.blocks, hits, self._next_hit, self.deadline)
-        fragments = self.rules.scan_inline(text, self.deadline)
+        self.verdicts, bounds = decide_blocks(self.blocks, self.tokens, hits, self._next_hit, self.deadline)
+        fragments = self.rules.scan_inline(text, bounds.spans(self.blocks, len(text)), self.deadline)
         self.cuts = group_by_block(self.blocks, self.verdicts, fragments, bounds, self._applies)
         for index, block_hits in self.cuts.items():
             self.texts[index] = cut(self.blocks[index], block_hits)
+            self.tokens[index] = tokenize(self.texts[index])
             if not has_content(self.texts[index]):
                 self.verdicts[index] = merged_verdict(block_hits)
 

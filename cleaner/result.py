@@ -22,6 +22,7 @@ class Metadata(BaseModel):
     captions: list[str] = []
     language: str = ""
     word_count: int = 0
+    """Words of the body, counted as the evaluation counts them: runs of letters and digits."""
 
 
 class Removal(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .blocks import Block
+from .blocks import Block, is_prose
 from .rules.engine import Deadline, Hit
 from .rules.schema import Action, Position
 
@@ -34,9 +34,24 @@ class ProseBounds:
     last: int
 
     @classmethod
-    def of(cls, blocks: Sequence[Block], verdicts: Sequence[Verdict | None]) -> ProseBounds:
-        prose = [block.index for block in blocks if verdicts[block.index] is None and block.is_prose]
+    def of(
+        cls, blocks: Sequence[Block], tokens: Sequence[list[str]], verdicts: Sequence[Verdict | None]
+    ) -> ProseBounds:
+        prose = [b.index for b in blocks if verdicts[b.index] is None and is_prose(b.text, tokens[b.index])]
         return cls(prose[0], prose[-1]) if prose else cls(len(blocks), -1)
+
+    def spans(self, blocks: Sequence[Block], text_length: int) -> dict[Position, tuple[int, int]]:
+        """The stretch of text where ``strip`` rules of each position may act."""
+        count = len(blocks)
+        head_end = blocks[min(self.first, count - 1)].end if count else 0
+        body_start = blocks[self.first].start if self.first < count else text_length
+        tail_start = blocks[self.last].start if self.last >= 0 else 0
+        return {
+            Position.ANY: (0, text_length),
+            Position.HEAD: (0, head_end),
+            Position.BODY: (body_start, text_length),
+            Position.TAIL: (tail_start, text_length),
+        }
 
     def admits(self, index: int, position: Position, *, inclusive: bool) -> bool:
         """Whether a rule with ``position`` may act on block ``index``.
@@ -55,7 +70,11 @@ class ProseBounds:
 
 
 def decide_blocks(
-    blocks: Sequence[Block], hits: dict[int, Hit], next_hit: Callable[[Hit], Hit | None], deadline: Deadline
+    blocks: Sequence[Block],
+    tokens: Sequence[list[str]],
+    hits: dict[int, Hit],
+    next_hit: Callable[[Hit], Hit | None],
+    deadline: Deadline,
 ) -> tuple[list[Verdict | None], ProseBounds]:
     """Verdicts of the block rules: rules without a position first, then head, body and tail rules.
 
@@ -69,7 +88,7 @@ def decide_blocks(
             _apply(blocks, hits, verdicts, index, hit, deadline)
         else:
             deferred.append((index, hit))
-    bounds = ProseBounds.of(blocks, verdicts)
+    bounds = ProseBounds.of(blocks, tokens, verdicts)
     for index, first in deferred:
         candidate: Hit | None = first
         while candidate is not None and not bounds.admits(index, candidate.rule.position, inclusive=False):

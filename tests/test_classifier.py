@@ -9,6 +9,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner.classifier import BlockClass, classify, find_article
 from cleaner.language import stopwords
+from cleaner.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN_ARTICLES = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "articles").glob("*.txt"))
@@ -47,12 +48,12 @@ FOOTER = ["About us", "Contact", "Privacy Policy", "© 2024 The Town Gazette"]
     ],
 )
 def test_block_classes(text: str, expected: BlockClass) -> None:
-    assert classify(text, ENGLISH)[0] is expected
+    assert classify(text, tokenize(text), ENGLISH)[0] is expected
 
 
 def test_the_article_is_the_densest_run_of_prose() -> None:
     texts = MENU + ["Budget approved after long debate"] + ARTICLE + ["Most read"] + TEASERS + FOOTER
-    article = find_article(texts, ENGLISH)
+    article = find_article(texts, [tokenize(t) for t in texts], ENGLISH)
     assert article is not None
     assert texts[article.start : article.end + 1] == ARTICLE
 
@@ -69,7 +70,7 @@ def test_noisy_page_cleans_to_the_article_with_every_decision_reported() -> None
 
 
 def test_a_page_without_prose_is_left_alone() -> None:
-    assert find_article(MENU, ENGLISH) is None
+    assert find_article(MENU, [tokenize(t) for t in MENU], ENGLISH) is None
 
 
 @pytest.mark.parametrize("path", CLEAN_ARTICLES, ids=[path.stem for path in CLEAN_ARTICLES])

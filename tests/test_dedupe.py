@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from cleaner.dedupe import EXACT_RULE, NEAR_RULE, block_key, find_duplicates
+from cleaner.dedupe import EXACT_RULE, NEAR_RULE, Duplicate, block_key, find_duplicates
+from cleaner.tokens import tokenize
+
+
+def duplicates(texts: list[str], removed: list[bool]) -> list[Duplicate]:
+    return find_duplicates([tokenize(text) for text in texts], texts, removed)
 
 
 def test_key_ignores_case_space_quotes_and_punctuation() -> None:
@@ -16,13 +21,13 @@ def test_exact_and_near_copies_after_the_first() -> None:
         "Short line",
         "Short line",
     ]
-    found = find_duplicates(texts, [False] * len(texts))
+    found = duplicates(texts, [False] * len(texts))
     assert [(d.index, d.first, d.rule) for d in found] == [(2, 0, EXACT_RULE), (3, 0, NEAR_RULE)]
 
 
 def test_a_removed_block_still_counts_as_seen() -> None:
     texts = ["Please refresh your browser to be logged in", "Please refresh your browser to be logged in"]
-    found = find_duplicates(texts, [True, False])
+    found = duplicates(texts, [True, False])
     assert [d.index for d in found] == [1]
 
 
@@ -34,5 +39,5 @@ def test_a_block_made_of_earlier_text_is_a_contained_copy() -> None:
         "Council members argued for more than four hours before the final vote.",
     ]
     texts = [*paragraphs, " ".join(paragraphs), "A short new closing line of the story."]
-    found = find_duplicates(texts, [False] * len(texts))
+    found = duplicates(texts, [False] * len(texts))
     assert [(d.index, d.rule) for d in found] == [(4, "dedupe.contained")]

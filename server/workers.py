@@ -62,6 +62,7 @@ class _Supervisor:
         return status
 
     def _spawn(self) -> None:
+        supervisor = os.getpid()
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -70,7 +71,7 @@ class _Supervisor:
             try:
                 from .app import serve
 
-                code = serve(self.config)
+                code = serve(self.config, supervisor)
             except BaseException:
                 log.exception("worker failed")
             finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -54,15 +55,19 @@ def served() -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
     process = subprocess.Popen(
         ["cleaner", "serve", "--port", str(port), "--workers", "2", "--grace", "10"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
     try:
         wait_serving(port)
         yield process, port
     finally:
         if process.poll() is None:
-            process.kill()
-        process.wait(10)
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
 
 
 def test_two_workers_serve_and_drain_on_sigterm(served: tuple[subprocess.Popen[str], int]) -> None:
@@ -121,6 +126,33 @@ def test_client_retries_until_the_server_is_up(tmp_path: Path) -> None:
         timer.join()
         for running in later:
             running.stop(0)  # type: ignore[attr-defined]
+
+
+def test_workers_exit_when_their_supervisor_is_killed() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        ["cleaner", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_serving(port)
+        process.kill()  # SIGKILL: the supervisor cannot forward anything
+        process.wait(10)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and _group_alive(process.pid):
+            time.sleep(0.2)
+        assert not _group_alive(process.pid), "workers outlived their supervisor"
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_several_workers_need_a_port() -> None:

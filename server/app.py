@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import signal
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,7 +58,6 @@ def start(config: ServerConfig, cleaner: Cleaner | None = None) -> RunningServer
     running.ready(cleaner or config.build_cleaner())
     gc.collect()
     gc.freeze()  # the compiled rules live as long as the process: keep them out of collections
-    sys.setswitchinterval(SWITCH_INTERVAL)
     log.info("serving on %s:%d", config.host, running.port)
     return running
 

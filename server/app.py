@@ -23,9 +23,6 @@ from .interceptors import AccessLogInterceptor
 from .service import CleanerService
 
 log = logging.getLogger("cleaner.server")
-# Handler and gRPC threads hand the GIL over at most this often (CPython's
-# default, 5 ms, shows as a 5-10 ms tail on calls that take one).
-SWITCH_INTERVAL = 0.0005
 SUPERVISOR_CHECK_SECONDS = 0.5
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING

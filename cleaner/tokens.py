@@ -8,6 +8,7 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _CJK_WORD = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+")
 _FIRST_CJK = "\u2e80"
 _CLOSERS = "\"'”’)]"
+_TYPOGRAPHY = "’‘“”–—…•\u00a0«»"
 SENTENCE_END = ".!?…"
 
 # Every character that cannot be part of a word becomes a space; then split.
@@ -17,6 +18,10 @@ _WORDS = str.maketrans({cp: " " for cp in range(ord(_FIRST_CJK)) if not (chr(cp)
 
 def tokenize(text: str) -> list[str]:
     """Case-folded words (the benchmark's ``\\w+`` runs); in Chinese or Japanese each character is one."""
+    if not text.isascii():
+        for mark in _TYPOGRAPHY:  # English text is often ASCII but for its quotes and dashes
+            if mark in text:
+                text = text.replace(mark, " ")
     if text.isascii():
         return text.lower().encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     folded = text.casefold()

@@ -41,3 +41,12 @@ def test_a_block_made_of_earlier_text_is_a_contained_copy() -> None:
     texts = [*paragraphs, " ".join(paragraphs), "A short new closing line of the story."]
     found = duplicates(texts, [False] * len(texts))
     assert [(d.index, d.rule) for d in found] == [(4, "dedupe.contained")]
+
+
+def test_a_teaser_cut_short_is_a_contained_copy() -> None:
+    texts = [
+        "Good morning! This is the tech news you need to know this Tuesday, and more.",
+        "Another paragraph of the story, quite different from the first one.",
+        "Good morning! This is the tech news you need to...",
+    ]
+    assert [(d.index, d.rule) for d in duplicates(texts, [False] * 3)] == [(2, "dedupe.contained")]

@@ -39,9 +39,12 @@ class ServerConfig(BaseModel):
         return self
 
     def build_cleaner(self) -> Cleaner:
-        return Cleaner(
+        """The server's cleaner, every rule alternation compiled before it serves."""
+        cleaner = Cleaner(
             self.rule_paths, builtin_rules=self.builtin_rules, timeout=self.timeout, max_chars=self.max_chars
         )
+        cleaner.rules.compile_all()
+        return cleaner
 
     @property
     def process_count(self) -> int:

@@ -142,8 +142,10 @@ def test_unexpected_errors_are_internal_without_a_traceback(
 
 
 def test_expired_deadline(stub: pb_grpc.BoilerplateCleanerStub) -> None:
+    text = "\n".join(path.read_text(encoding="utf-8") for path in SEEDS) * 3  # some 45,000 characters
+    assert len(text) < MAX_CHARS
     with pytest.raises(grpc.RpcError) as raised:
-        stub.Clean(pb.CleanRequest(id="x", text=SEEDS[0].read_text(encoding="utf-8")), timeout=0.000001)
+        stub.Clean(pb.CleanRequest(id="x", text=text), timeout=0.002)
     assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
 
 

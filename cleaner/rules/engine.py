@@ -217,6 +217,14 @@ class RuleSet:
                 hits.append(Hit(rule, match.start(), match.end(), _fields(rule, match)))
         return sorted(hits, key=lambda hit: hit.start)
 
+    def compile_all(self) -> None:
+        """Compile every dispatch alternation now rather than on first use (a server, before it serves)."""
+        for characters in CHARACTER_CLASSES:
+            for bound in self._bounds:
+                self._pattern_for(characters[0], bound)
+        for bound in self._bounds:
+            self._pattern_for("\u4e00", bound)  # outside every class
+
     def _pattern_for(self, first: str, length: int) -> regex.Pattern[str] | None:
         """The alternation of the regex rules that can match a block of this first character and length."""
         bucket = bisect_left(self._bounds, length)

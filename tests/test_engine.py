@@ -75,3 +75,15 @@ def test_thousand_rules_compile_into_one_scan(make_pack: Callable[..., Path]) ->
     cleaner = only(make_pack("many", body))
     result = cleaner.clean("Offer number 999 today\nOffer number 5 today\nThe story itself is told in this sentence.")
     assert [removal.rule for removal in result.removed] == ["many.r999", "many.r5"]
+
+
+def test_compiling_patterns_is_not_charged_to_the_document(make_pack: Callable[..., Path]) -> None:
+    body = "".join(
+        rule(
+            f"r{n}", f"pattern = 'Brand{n} (?:daily|weekly) digest [a-z ]{{2,40}}'", f'"Brand{n} daily digest of news"'
+        )
+        for n in range(400)
+    )
+    cleaner = only(make_pack("many", body), timeout=0.05)  # far less than compiling 400 alternatives takes
+    result = cleaner.clean("Brand7 daily digest of news\nThe story itself is told in this sentence.")
+    assert [removal.rule for removal in result.removed] == ["many.r7"]

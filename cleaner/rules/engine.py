@@ -98,6 +98,10 @@ class Deadline:
             raise RuleTimeoutError("rule matching exceeded the time budget")
         return left
 
+    def extend(self, seconds: float) -> None:
+        """Give back time spent on work that is not the document's (compiling a pattern)."""
+        self._expires += seconds
+
 
 class RuleSet:
     """All loaded packs, compiled once; immutable and safe to share between threads."""
@@ -161,7 +165,7 @@ class RuleSet:
         for block in blocks:
             length = len(block.text)
             phrase = self._phrases.get(phrase_key(block.text)) if length <= self._longest_phrase + 3 else None
-            match = self._match(self._pattern_for(block.text[0], length), text, block, deadline)
+            match = self._match(self._pattern_for(block.text[0], length, deadline), text, block, deadline)
             index = _rule_index(match) if match is not None else None
             if phrase is not None and (index is None or phrase < index):
                 rule = self.block_rules[phrase]
@@ -219,18 +223,22 @@ class RuleSet:
 
     def compile_all(self) -> None:
         """Compile every dispatch alternation now rather than on first use (a server, before it serves)."""
-        for characters in CHARACTER_CLASSES:
+        for first in [characters[0] for characters in CHARACTER_CLASSES] + ["\u4e00"]:  # and one outside every class
             for bound in self._bounds:
-                self._pattern_for(characters[0], bound)
-        for bound in self._bounds:
-            self._pattern_for("\u4e00", bound)  # outside every class
+                self._pattern_for(first, bound)
 
-    def _pattern_for(self, first: str, length: int) -> regex.Pattern[str] | None:
-        """The alternation of the regex rules that can match a block of this first character and length."""
+    def _pattern_for(self, first: str, length: int, deadline: Deadline | None = None) -> regex.Pattern[str] | None:
+        """The alternation of the regex rules that can match a block of this first character and length.
+
+        Compiled on first use; the time that takes is not charged to the document.
+        """
         bucket = bisect_left(self._bounds, length)
         key = (first, bucket)
         if key not in self._dispatch:
+            started = time.monotonic()
             self._dispatch[key] = self._alternation(first, bucket)
+            if deadline is not None:
+                deadline.extend(time.monotonic() - started)
         return self._dispatch[key]
 
     def _alternation(self, first: str, bucket: int) -> regex.Pattern[str] | None:

@@ -14,14 +14,17 @@ from pathlib import Path
 from typing import IO
 
 from .core import Cleaner
-from .records import RecordError, clean_line, parse_line
+from .records import RecordError, TooLong, clean_line, parse_line
 from .rules.loading import LoadedPack, load_packs
+from .settings import Settings
 from .sites import MIN_PAGES, MIN_SHARE, SiteLearner
 
 CHUNK_LINES = 32
 CHUNKS_PER_WORKER = 4
+LINE_OVERHEAD_BYTES = 1 << 20
+SKIP_CHUNK_BYTES = 1 << 20
 
-Numbered = tuple[int, bytes]
+Numbered = tuple[int, "bytes | TooLong"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +34,16 @@ class CleanerOptions:
     rule_paths: tuple[str, ...] = ()
     builtin_rules: bool = True
     learned_packs: tuple[LoadedPack, ...] = ()
+    settings: Settings = Settings()
 
     def build(self) -> Cleaner:
         packs = load_packs(self.rule_paths, builtin=self.builtin_rules) + list(self.learned_packs)
-        return Cleaner.from_packs(packs)
+        return Cleaner.from_packs(packs, **self.settings.model_dump())
+
+    @property
+    def max_line_bytes(self) -> int:
+        """The longest JSONL line that can hold an acceptable document (JSON escapes take up to 6 bytes)."""
+        return self.settings.max_chars * 6 + LINE_OVERHEAD_BYTES
 
 
 def site_learner(path: str) -> SiteLearner:
@@ -56,10 +65,28 @@ def learn_sites(path: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SH
     return site_learner(path).packs(Path(path).name, min_pages, min_share)
 
 
-def numbered_lines(stream: IO[bytes]) -> Iterator[Numbered]:
-    """Input lines without their line ending, numbered from 1."""
-    for number, line in enumerate(stream, 1):
-        yield number, line.rstrip(b"\r\n")
+def numbered_lines(stream: IO[bytes], max_bytes: int = CleanerOptions().max_line_bytes) -> Iterator[Numbered]:
+    """Input lines without their line ending, numbered from 1.
+
+    A line longer than ``max_bytes`` is never held in memory: it is skipped and
+    stands as ``TooLong`` in the sequence, so its output line says so.
+    """
+    number = 0
+    while line := stream.readline(max_bytes + 1):
+        number += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            yield number, TooLong(len(line) + _skip_rest_of_line(stream))
+        else:
+            yield number, line.rstrip(b"\r\n")
+
+
+def _skip_rest_of_line(stream: IO[bytes]) -> int:
+    skipped = 0
+    while chunk := stream.readline(SKIP_CHUNK_BYTES):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
 
 
 def clean_lines(lines: Iterable[Numbered], options: CleanerOptions, workers: int = 1) -> Iterator[str]:

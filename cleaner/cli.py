@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from . import evaluation
@@ -28,7 +29,9 @@ from .core import Cleaner
 from .errors import CleanerError, RulePackError
 from .records import dump
 from .rules.examples import example_failures
+from .rules.lint import pack_warnings
 from .rules.loading import expand_paths, load_pack, load_packs
+from .settings import Settings
 from .sites import MIN_PAGES, MIN_SHARE
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -41,14 +44,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RulePackError as error:
         print(f"cleaner: invalid rule pack:\n{error}", file=sys.stderr)
         return 1
+    except ValidationError as error:
+        problem = error.errors()[0]
+        option = f"--{str(problem['loc'][-1]).replace('_', '-')}: " if problem["loc"] else ""
+        print(f"cleaner: {option}{str(problem['msg']).removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (OSError, CleanerError) as error:
         print(f"cleaner: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,10 +138,19 @@ def _rule_options(parser: argparse.ArgumentParser) -> None:
         "--rules", action="append", default=[], metavar="PATH", help="extra rule pack or directory (repeatable)"
     )
     parser.add_argument("--no-builtin-rules", action="store_true", help="use only the packs given with --rules")
+    defaults = Settings()
+    limits = parser.add_argument_group("limits")
+    limits.add_argument("--timeout", type=float, default=defaults.timeout, metavar="SECONDS",
+                        help=f"rule matching per document (default {defaults.timeout:g})")  # fmt: skip
+    limits.add_argument("--max-chars", type=int, default=defaults.max_chars, metavar="N",
+                        help=f"longest document accepted (default {defaults.max_chars:,})")  # fmt: skip
+    limits.add_argument("--max-lines", type=int, default=defaults.max_lines, metavar="N",
+                        help=f"most lines accepted in a document (default {defaults.max_lines:,})")  # fmt: skip
 
 
 def _options(args: argparse.Namespace) -> CleanerOptions:
-    return CleanerOptions(tuple(args.rules), builtin_rules=not args.no_builtin_rules)
+    settings = Settings(timeout=args.timeout, max_chars=args.max_chars, max_lines=args.max_lines)
+    return CleanerOptions(tuple(args.rules), builtin_rules=not args.no_builtin_rules, settings=settings)
 
 
 def _clean(args: argparse.Namespace) -> int:
@@ -184,12 +201,12 @@ def _batch(args: argparse.Namespace) -> int:
     show = not args.no_progress and sys.stderr.isatty()
     with source, ExitStack() as stack:
         if args.server is None:
-            lines = clean_lines(numbered_lines(source), options, workers=args.workers)
+            lines = clean_lines(numbered_lines(source, options.max_line_bytes), options, workers=args.workers)
         else:
             from server.client import StreamClient  # gRPC only when asked for
 
             client = stack.enter_context(StreamClient(args.server, tls_ca=args.tls_ca, window=args.window))
-            lines = client.clean_lines(numbered_lines(source))
+            lines = client.clean_lines(numbered_lines(source, options.max_line_bytes))
         progress = tqdm(lines, total=count_lines(args.input) if show else None, unit="rec", disable=not show)
         if args.output == "-":
             _write(progress, sys.stdout)
@@ -200,28 +217,23 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from server import workers
     from server.config import ServerConfig
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
-    try:
-        config = ServerConfig(
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            threads=args.threads,
-            max_concurrent_rpcs=args.max_concurrent_rpcs,
-            grace=args.grace,
-            tls_cert=args.tls_cert,
-            tls_key=args.tls_key,
-            rule_paths=tuple(args.rules),
-            builtin_rules=not args.no_builtin_rules,
-        )
-    except ValidationError as error:
-        print(f"cleaner serve: {error.errors()[0]['msg']}", file=sys.stderr)
-        return 2
+    config = ServerConfig(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        max_concurrent_rpcs=args.max_concurrent_rpcs,
+        grace=args.grace,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        rule_paths=tuple(args.rules),
+        builtin_rules=not args.no_builtin_rules,
+        settings=_options(args).settings,
+    )
     return workers.run(config)
 
 
@@ -299,6 +311,8 @@ def _rules_check(args: argparse.Namespace) -> int:
         except RulePackError as error:
             problems.append(str(error))
             continue
+        for warning in pack_warnings(loaded):
+            print(f"WARN {warning}", file=sys.stderr)
         failures = example_failures(loaded)
         problems.extend(failures)
         checked += 1

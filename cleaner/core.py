@@ -15,46 +15,38 @@ from .pipeline import DocumentRun
 from .result import CleanResult
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
+from .settings import Settings
 
-DEFAULT_TIMEOUT = 2.0
 _LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
-DEFAULT_MAX_CHARS = 5_000_000
 
 
 class Cleaner:
-    """Rules compiled once; ``clean`` is thread-safe and may be called concurrently."""
+    """Rules compiled once; ``clean`` is thread-safe and may be called concurrently.
+
+    Keyword options are the fields of ``Settings``: ``timeout`` (seconds of rule
+    matching per document), ``max_chars``, ``max_lines`` and ``find_article``.
+    """
 
     def __init__(
-        self,
-        rule_paths: Sequence[str | Path] = (),
-        *,
-        builtin_rules: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_chars: int = DEFAULT_MAX_CHARS,
-        find_article: bool = True,
+        self, rule_paths: Sequence[str | Path] = (), *, builtin_rules: bool = True, **settings: float | int | bool
     ) -> None:
-        self._configure(RuleSet(load_packs(rule_paths, builtin=builtin_rules)), timeout, max_chars, find_article)
+        self._configure(RuleSet(load_packs(rule_paths, builtin=builtin_rules)), Settings(**settings))
 
     @classmethod
-    def from_packs(
-        cls,
-        packs: Sequence[LoadedPack],
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_chars: int = DEFAULT_MAX_CHARS,
-        find_article: bool = True,
-    ) -> Cleaner:
+    def from_packs(cls, packs: Sequence[LoadedPack], **settings: float | int | bool) -> Cleaner:
         """A cleaner over packs already loaded, and only those."""
         cleaner = cls.__new__(cls)
-        cleaner._configure(RuleSet(packs), timeout, max_chars, find_article)
+        cleaner._configure(RuleSet(packs), Settings(**settings))
         return cleaner
 
-    def _configure(self, rules: RuleSet, timeout: float, max_chars: int, find_article: bool) -> None:
+    def _configure(self, rules: RuleSet, settings: Settings) -> None:
         self.rules = rules
-        self.timeout = timeout
-        self.max_chars = max_chars
-        self.find_article = find_article
+        self.settings = settings
         self._attributions = self._attribution_index()
+
+    @property
+    def timeout(self) -> float:
+        return self.settings.timeout
 
     def clean(
         self,
@@ -84,6 +76,9 @@ class Cleaner:
         self._check_input("text", text)
         if not text.strip():
             raise InvalidInputError("text is empty")
+        lines = text.count("\n") + 1
+        if lines > self.settings.max_lines:
+            raise InvalidInputError(f"text has {lines:,} lines; the limit is {self.settings.max_lines:,}")
         publisher, packs = self._attribution(url, source)
         run = DocumentRun(
             self.rules,
@@ -92,16 +87,16 @@ class Cleaner:
             url=url,
             publisher=publisher,
             packs=packs,
-            timeout=self.timeout if timeout is None else timeout,
-            find_article=self.find_article and not extracted,
+            timeout=self.settings.timeout if timeout is None else timeout,
+            find_article=self.settings.find_article and not extracted,
         )
         return run.result(id)
 
     def _check_input(self, name: str, value: object) -> None:
         if not isinstance(value, str):
             raise InvalidInputError(f"{name} must be a string, not {type(value).__name__}")
-        if len(value) > self.max_chars:
-            raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {self.max_chars:,}")
+        if len(value) > self.settings.max_chars:
+            raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {self.settings.max_chars:,}")
         surrogate = _LONE_SURROGATE.search(value)
         if surrogate is not None:
             raise InvalidInputError(f"{name} is not valid Unicode: lone surrogate at offset {surrogate.start()}")

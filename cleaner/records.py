@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -26,6 +27,13 @@ class InputRecord(BaseModel):
     source: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TooLong:
+    """An input line over the size limit, skipped unread; ``size`` in bytes."""
+
+    size: int
+
+
 class RecordError(Exception):
     """A line that cannot become an input record."""
 
@@ -34,8 +42,10 @@ class RecordError(Exception):
         self.record_id = record_id
 
 
-def parse_line(line: bytes | str) -> InputRecord:
+def parse_line(line: bytes | str | TooLong) -> InputRecord:
     """Decode and validate one JSONL line; ``RecordError`` says what is wrong."""
+    if isinstance(line, TooLong):
+        raise RecordError(f"line is {line.size:,} bytes long, more than any acceptable record")
     try:
         text = line.decode("utf-8") if isinstance(line, bytes) else line
     except UnicodeDecodeError as error:
@@ -59,7 +69,7 @@ def clean_record(cleaner: Cleaner, record: InputRecord) -> dict[str, Any]:
     return result.to_dict()
 
 
-def clean_line(cleaner: Cleaner, line: bytes | str, line_number: int) -> str:
+def clean_line(cleaner: Cleaner, line: bytes | str | TooLong, line_number: int) -> str:
     """The output line for one input line; never raises."""
     try:
         record = parse_line(line)

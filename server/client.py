@@ -18,7 +18,7 @@ from pathlib import Path
 
 import grpc
 
-from cleaner.records import INVALID_ARGUMENT, RecordError, dump, error_line, parse_line
+from cleaner.records import INVALID_ARGUMENT, RecordError, TooLong, dump, error_line, parse_line
 
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
 from .generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
@@ -63,7 +63,7 @@ class StreamClient:
             return grpc.secure_channel(self.target, self._credentials, options=options)
         return grpc.insecure_channel(self.target, options=options)
 
-    def clean_lines(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[str]:
+    def clean_lines(self, lines: Iterable[tuple[int, bytes | TooLong]]) -> Iterator[str]:
         """Output lines in input order."""
         outbox: deque[_Slot] = deque()
         inflight: deque[tuple[_Slot, pb.CleanRequest]] = deque()

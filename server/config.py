@@ -6,7 +6,8 @@ import os
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cleaner.core import DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT, Cleaner
+from cleaner.core import Cleaner
+from cleaner.settings import Settings
 
 SERVICE_NAME = "boilerplate.v1.BoilerplateCleaner"
 MESSAGE_OVERHEAD_BYTES = 1 << 20
@@ -27,8 +28,7 @@ class ServerConfig(BaseModel):
     tls_key: str | None = None
     rule_paths: tuple[str, ...] = ()
     builtin_rules: bool = True
-    timeout: float = Field(DEFAULT_TIMEOUT, gt=0)
-    max_chars: int = Field(DEFAULT_MAX_CHARS, ge=1)
+    settings: Settings = Settings()
 
     @model_validator(mode="after")
     def _consistent(self) -> ServerConfig:
@@ -40,9 +40,7 @@ class ServerConfig(BaseModel):
 
     def build_cleaner(self) -> Cleaner:
         """The server's cleaner, every rule alternation compiled before it serves."""
-        cleaner = Cleaner(
-            self.rule_paths, builtin_rules=self.builtin_rules, timeout=self.timeout, max_chars=self.max_chars
-        )
+        cleaner = Cleaner(self.rule_paths, builtin_rules=self.builtin_rules, **self.settings.model_dump())
         cleaner.rules.compile_all()
         return cleaner
 
@@ -53,4 +51,4 @@ class ServerConfig(BaseModel):
     @property
     def max_message_bytes(self) -> int:
         """Room for a document of ``max_chars`` characters in UTF-8, so the size check can say so."""
-        return self.max_chars * 4 + MESSAGE_OVERHEAD_BYTES
+        return self.settings.max_chars * 4 + MESSAGE_OVERHEAD_BYTES

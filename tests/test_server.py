@@ -13,6 +13,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
 from cleaner import Cleaner
+from cleaner.settings import Settings
 from server.app import RunningServer, listen, start
 from server.config import SERVICE_NAME, ServerConfig
 from server.generated.boilerplate.v1 import cleaner_pb2 as pb
@@ -26,7 +27,7 @@ MAX_CHARS = 50_000
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    running = start(ServerConfig(port=0, max_chars=MAX_CHARS, max_concurrent_rpcs=8))
+    running = start(ServerConfig(port=0, settings=Settings(max_chars=MAX_CHARS), max_concurrent_rpcs=8))
     yield running
     running.stop(0)
 
@@ -172,13 +173,14 @@ def test_rule_timeout_is_deadline_exceeded(make_pack: Callable[..., Path]) -> No
         "[[rule]]\nid = 'slow'\ncategory = 'advert'\naction = 'drop'\npattern = '''(?:a|aa)+(?:b|bb)+c'''\n"
         "must_match = ['abc']\nmust_not_match = ['x']\n",
     )
-    running = start(ServerConfig(port=0, rule_paths=(str(pack),), builtin_rules=False, timeout=0.2))
+    running = start(ServerConfig(port=0, rule_paths=(str(pack),), builtin_rules=False, settings=Settings(timeout=0.2)))
     try:
         with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
             stub = pb_grpc.BoilerplateCleanerStub(channel)
             with pytest.raises(grpc.RpcError) as raised:
                 stub.Clean(pb.CleanRequest(id="x", text="a" * 30 + "b" * 30 + "d"), timeout=10)
             assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+            assert "rule 'slow.slow'" in (raised.value.details() or "")
             assert stub.Clean(pb.CleanRequest(id="y", text="abc\nAnd the story."), timeout=5).body == "And the story."
     finally:
         running.stop(0)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .blocks import Block, is_prose
+from .errors import RuleTimeoutError
 from .rules.engine import Deadline, Hit
 from .rules.schema import Action, Position
 
@@ -132,6 +133,11 @@ def _last_block(blocks: Sequence[Block], index: int, hit: Hit, deadline: Deadlin
         assert rule.end is not None
         reach = rule.max_blocks or DEFAULT_SPAN_BLOCKS
         for block in blocks[index + 1 : index + 1 + reach]:
-            if rule.end.fullmatch(block.text, timeout=deadline.remaining()):
-                return block.index
+            try:
+                if rule.end.fullmatch(block.text, timeout=deadline.remaining()):
+                    return block.index
+            except TimeoutError:
+                raise RuleTimeoutError(
+                    f"rule {rule.id!r} (its end pattern) exceeded the time budget", rule.id
+                ) from None
     return index

@@ -63,9 +63,21 @@ def test_a_match_that_crosses_lines_is_not_a_block_match(make_pack: Callable[...
 def test_catastrophic_pattern_times_out(make_pack: Callable[..., Path]) -> None:
     slow = rule("slow", "pattern = '''(?:a|aa)+(?:b|bb)+c'''", '"abc"')
     cleaner = only(make_pack("mine", slow), timeout=0.2)
-    with pytest.raises(RuleTimeoutError):
+    with pytest.raises(RuleTimeoutError, match="rule 'mine.slow' exceeded the time budget"):
         cleaner.clean("a" * 30 + "b" * 30 + "d")
     assert cleaner.clean("abc\n\nThe story goes on after the match.").removed[0].rule == "mine.slow"
+
+
+def test_the_slow_rule_is_named_among_many(make_pack: Callable[..., Path]) -> None:
+    quick = rule("quick", "pattern = 'Advert here'", '"Advert here"')
+    slow = rule("slow", "pattern = '''(?:a|aa)+(?:b|bb)+c'''", '"abc"')
+    strip = rule("strip", "pattern = '''x(?:y|yy)+(?:z|zz)+w'''", '"xyzw then text"', action="strip")
+    cleaner = only(make_pack("mine", quick + slow), timeout=0.2)
+    with pytest.raises(RuleTimeoutError, match="rule 'mine.slow'"):
+        cleaner.clean("a" * 30 + "b" * 30 + "d")
+    stripping = only(make_pack("inline", quick + strip), timeout=0.2)
+    with pytest.raises(RuleTimeoutError, match="rule 'inline.strip'"):
+        stripping.clean("The story " + "x" + "y" * 30 + "z" * 30 + " goes on.")
 
 
 def test_thousand_rules_compile_into_one_scan(make_pack: Callable[..., Path]) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import string
 import time
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -36,6 +36,9 @@ from ..errors import RulePackError, RuleTimeoutError
 from .loading import LoadedPack
 from .schema import Action, Category, Position, Rule, RulePack, Scope, list_references
 from .sources import Lists, alternative, compile_alternatives, phrase_key
+
+# After a timeout, each rule of the combined pattern is tried alone this long.
+PROBE_SECONDS = 0.1
 
 # First characters the dispatch table knows, in classes: a block is matched
 # against the rules that can start with any character of its first
@@ -130,15 +133,15 @@ class RuleSet:
         self._longest_phrase = max((len(key) for key in self._phrases), default=0)
         self._dispatch: dict[tuple[str, int], regex.Pattern[str] | None] = {}
         self._combined: dict[tuple[int, ...], regex.Pattern[str]] = {}
+        inline_sources = [
+            alternative(pack, rule, f"s{i}", list_prefix[id(pack)]) for i, (pack, rule) in enumerate(inline_rules)
+        ]
         self._inline: dict[Position, regex.Pattern[str]] = {}
         for position in Position:
-            sources = [
-                alternative(pack, rule, f"s{i}", list_prefix[id(pack)])
-                for i, (pack, rule) in enumerate(inline_rules)
-                if rule.position is position
-            ]
+            sources = [inline_sources[i] for i, (_, rule) in enumerate(inline_rules) if rule.position is position]
             if sources:
                 self._inline[position] = compile_alternatives(sources, anchored=False)
+        self._inline_sources = inline_sources
 
     def _collect(self) -> tuple[list[tuple[RulePack, Rule]], list[tuple[RulePack, Rule]]]:
         """Block and strip rules in priority order; site-scoped rules last."""
@@ -195,7 +198,7 @@ class RuleSet:
             try:
                 match = self._singles[index].match(text, hit.start, timeout=deadline.remaining())
             except TimeoutError:
-                raise RuleTimeoutError("rule matching exceeded the time budget", rule.id) from None
+                raise RuleTimeoutError(f"rule {rule.id!r} exceeded the time budget", rule.id) from None
             if match is not None and match.end() == hit.end:
                 return Hit(rule, hit.start, hit.end, _fields(rule, match))
         return None
@@ -216,9 +219,19 @@ class RuleSet:
         hits: list[Hit] = []
         for position, pattern in self._inline.items():
             start, end = spans[position]
-            for match in _line_matches(pattern, text, start, end, deadline):
-                rule = self.inline_rules[_rule_index(match)]
-                hits.append(Hit(rule, match.start(), match.end(), _fields(rule, match)))
+            try:
+                for match in _line_matches(pattern, text, start, end, deadline):
+                    rule = self.inline_rules[_rule_index(match)]
+                    hits.append(Hit(rule, match.start(), match.end(), _fields(rule, match)))
+            except TimeoutError:
+                singles = {
+                    i: compile_alternatives([self._inline_sources[i]], anchored=False) for i in _rule_indices(pattern)
+                }
+
+                def search(one: regex.Pattern[str], limit: float, start: int = start, end: int = end) -> object:
+                    return one.search(text, start, end, timeout=limit)
+
+                raise _slowest(singles, self.inline_rules, search) from None
         return sorted(hits, key=lambda hit: hit.start)
 
     def compile_all(self) -> None:
@@ -257,16 +270,18 @@ class RuleSet:
             pattern = self._combined[indices] = compile_alternatives([self._regex[i] for i in indices], anchored=True)
         return pattern
 
-    @staticmethod
     def _match(
-        pattern: regex.Pattern[str] | None, text: str, block: Block, deadline: Deadline
+        self, pattern: regex.Pattern[str] | None, text: str, block: Block, deadline: Deadline
     ) -> regex.Match[str] | None:
         if pattern is None:
             return None
         try:
             match = pattern.match(text, block.start, timeout=deadline.remaining())
         except TimeoutError:
-            raise RuleTimeoutError("rule matching exceeded the time budget") from None
+            singles = {index: self._singles[index] for index in _rule_indices(pattern)}
+            raise _slowest(
+                singles, self.block_rules, lambda single, limit: single.match(text, block.start, timeout=limit)
+            ) from None
         return match if match is not None and match.end() == block.end else None
 
     def _compile_rule(self, pack: RulePack, rule: Rule, name: str, index: int) -> CompiledRule:
@@ -310,10 +325,7 @@ def _line_matches(
     """Non-empty matches within one line; after a match that strays across lines, go on from the next line."""
     pos = start
     while pos < stop:
-        try:
-            match = pattern.search(text, pos, stop, timeout=deadline.remaining())
-        except TimeoutError:
-            raise RuleTimeoutError("rule matching exceeded the time budget") from None
+        match = pattern.search(text, pos, stop, timeout=deadline.remaining())
         if match is None:
             return
         found_start, found_end = match.span()
@@ -324,6 +336,30 @@ def _line_matches(
         if found_end > found_start:
             yield match
         pos = max(found_end, found_start + 1)
+
+
+def _rule_indices(pattern: regex.Pattern[str]) -> list[int]:
+    """Indices of the rules combined in a pattern, in priority order."""
+    return [int(name[1:]) for name in pattern.groupindex if "_" not in name]
+
+
+def _slowest(
+    singles: dict[int, regex.Pattern[str]],
+    rules: Sequence[CompiledRule],
+    attempt: Callable[[regex.Pattern[str], float], object],
+) -> RuleTimeoutError:
+    """The error for a combined pattern that ran out of time, naming the rule that did.
+
+    Each rule of the combination is tried alone with a short budget, and the
+    first to run out of it is named (the rare path: only after a timeout).
+    """
+    for index, single in singles.items():
+        try:
+            attempt(single, PROBE_SECONDS)
+        except TimeoutError:
+            rule = rules[index]
+            return RuleTimeoutError(f"rule {rule.id!r} exceeded the time budget", rule.id)
+    return RuleTimeoutError("rule matching exceeded the time budget")
 
 
 def _rule_index(match: regex.Match[str]) -> int:

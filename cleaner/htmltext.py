@@ -10,6 +10,9 @@ from .errors import InvalidInputError
 if TYPE_CHECKING:
     from trafilatura.settings import Document
 
+PAGE_SNIFF_CHARS = 50  # trafilatura looks for "html" this far into the markup
+MAX_DEPTH = 256  # libxml2's nesting limit for HTML
+
 
 @dataclass(frozen=True, slots=True)
 class PageHints:
@@ -31,6 +34,7 @@ def extract(html: str, url: str | None = None) -> tuple[str, PageHints, bool]:
     import trafilatura  # imported on the first HTML document: text-only work never loads it
     from trafilatura.settings import Document
 
+    html = _as_page(html)
     try:
         document = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=True
@@ -42,14 +46,31 @@ def extract(html: str, url: str | None = None) -> tuple[str, PageHints, bool]:
     return document.text or "", _hints(document), True
 
 
+def _as_page(html: str) -> str:
+    """A fragment (``<p>...</p>``, bare text) wrapped as a page: trafilatura refuses what does not look like one."""
+    return html if "html" in html[:PAGE_SNIFF_CHARS].lower() else f"<html><body>{html}</body></html>"
+
+
 def _all_text(html: str) -> str:
     """Every visible text of the page, for pages where extraction finds no article."""
     import trafilatura
 
     try:
-        return trafilatura.html2txt(html) or ""
+        text = trafilatura.html2txt(html) or ""
     except Exception:
-        return ""
+        text = ""
+    if not text.strip() and _too_deep(html):
+        raise InvalidInputError(f"html is nested more than {MAX_DEPTH} elements deep; the parser stops there")
+    return text
+
+
+def _too_deep(html: str) -> bool:
+    """Whether the HTML parser gave up on the page's nesting depth."""
+    from lxml import etree
+
+    parser = etree.HTMLParser()
+    etree.fromstring(html, parser)
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
 def _hints(document: Document) -> PageHints:

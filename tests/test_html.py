@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cleaner import Cleaner
+import pytest
+
+from cleaner import Cleaner, InvalidInputError
 
 PAGE = """<!doctype html>
 <html lang="en"><head>
@@ -45,3 +47,19 @@ def test_html_is_extracted_then_cleaned(cleaner: Cleaner) -> None:
 def test_page_without_article_falls_back_to_its_text(cleaner: Cleaner) -> None:
     result = cleaner.clean(html="<html><body><div>Just one line of text on the page here.</div></body></html>")
     assert result.body == "Just one line of text on the page here."
+
+
+PARAGRAPH = "The council voted on Tuesday to approve the new budget for the coming year after a long debate."
+
+
+def test_a_fragment_is_cleaned_like_a_page(cleaner: Cleaner) -> None:
+    assert cleaner.clean(html=f"<p>{PARAGRAPH}</p>").body == PARAGRAPH
+    assert cleaner.clean(html=PARAGRAPH).body == PARAGRAPH
+
+
+def test_markup_too_deep_to_parse_is_refused_clearly(cleaner: Cleaner) -> None:
+    deep = "<html><body>" + "<div>" * 5000 + PARAGRAPH + "</div>" * 5000 + "</body></html>"
+    with pytest.raises(InvalidInputError, match="nested more than 256 elements deep"):
+        cleaner.clean(html=deep)
+    shallow = "<html><body>" + "<div>" * 200 + PARAGRAPH + "</div>" * 200 + "</body></html>"
+    assert cleaner.clean(html=shallow).body == PARAGRAPH

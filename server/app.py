@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,12 +84,35 @@ def listen(config: ServerConfig) -> RunningServer:
     return RunningServer(server, health_servicer, service, port)
 
 
-def _watch_supervisor(supervisor: int, stop: threading.Event) -> None:
+class _StopRequest:
+    """A request to drain that signal handlers and threads can both make.
+
+    A handler may interrupt the main thread anywhere, even inside a lock it
+    holds, so it takes no lock: it writes a byte down a pipe (non-blocking).
+    """
+
+    SUPERVISOR_GONE = 0
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def make(self, reason: int) -> None:
+        try:
+            os.write(self._write, bytes([reason]))
+        except BlockingIOError:  # the pipe is full of earlier requests: one is enough
+            pass
+
+    def wait(self) -> int:
+        """Block until the first request; return its reason (a signal number, or SUPERVISOR_GONE)."""
+        return os.read(self._read, 1)[0]
+
+
+def _watch_supervisor(supervisor: int, stop: _StopRequest) -> None:
     """A worker whose supervisor died (even by SIGKILL) drains and exits instead of living on."""
-    while not stop.wait(SUPERVISOR_CHECK_SECONDS):
-        if os.getppid() != supervisor:
-            log.warning("supervisor %d is gone: draining", supervisor)
-            stop.set()
+    while os.getppid() == supervisor:
+        time.sleep(SUPERVISOR_CHECK_SECONDS)
+    stop.make(_StopRequest.SUPERVISOR_GONE)
 
 
 def _bind(server: grpc.Server, config: ServerConfig) -> int:
@@ -107,18 +131,21 @@ def _bind(server: grpc.Server, config: ServerConfig) -> int:
 
 def serve(config: ServerConfig, supervisor: int | None = None) -> int:
     """Run one server process until SIGTERM or SIGINT (or its supervisor's death), then drain; return 0."""
-    stop = threading.Event()
+    stop = _StopRequest()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s: draining", signal.Signals(signum).name)
-        stop.set()
+        stop.make(signum)
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     if supervisor is not None:
         threading.Thread(target=_watch_supervisor, args=(supervisor, stop), daemon=True).start()
     running = start(config)
-    stop.wait()
+    reason = stop.wait()
+    if reason == _StopRequest.SUPERVISOR_GONE:
+        log.warning("supervisor %d is gone: draining", supervisor)
+    else:
+        log.info("received %s: draining", signal.Signals(reason).name)
     running.stop(config.grace)
     log.info("stopped")
     return 0

@@ -7,6 +7,7 @@ worker that dies, and waits. Each child imports and runs ``server.app``.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import time
@@ -17,6 +18,7 @@ from .config import ServerConfig
 log = logging.getLogger("cleaner.server")
 QUICK_EXIT_SECONDS = 5.0
 QUICK_EXITS_ALLOWED = 3
+KILL_MARGIN_SECONDS = 5  # after the drain's grace, a worker still running is killed
 
 
 def run(config: ServerConfig) -> int:
@@ -79,7 +81,16 @@ class _Supervisor:
         self.children[pid] = time.monotonic()
 
     def _forward(self, signum: int, _frame: FrameType | None) -> None:
+        if not self.stopping:
+            signal.signal(signal.SIGALRM, self._kill_stragglers)
+            signal.alarm(math.ceil(self.config.grace) + KILL_MARGIN_SECONDS)
         self.stopping = True
+        self._signal_children(signum)
+
+    def _kill_stragglers(self, _signum: int, _frame: FrameType | None) -> None:
+        self._signal_children(signal.SIGKILL)
+
+    def _signal_children(self, signum: int) -> None:
         for pid in list(self.children):
             try:
                 os.kill(pid, signum)

@@ -96,6 +96,15 @@ def test_two_workers_serve_and_drain_on_sigterm(served: tuple[subprocess.Popen[s
     assert log.count("received SIGTERM: draining") == 2 and "CleanStream status=OK" in log
 
 
+def test_a_burst_of_signals_to_every_process_still_drains(served: tuple[subprocess.Popen[str], int]) -> None:
+    process, _ = served
+    for n in range(40):  # Ctrl-C in a terminal reaches the whole group, and the supervisor forwards it too
+        os.killpg(process.pid, signal.SIGINT if n % 2 else signal.SIGTERM)
+    assert process.wait(20) == 0
+    log = process.stdout.read() if process.stdout else ""
+    assert log.count("draining") == 2 and log.count("stopped") == 2
+
+
 def test_batch_over_two_workers_equals_in_process(served: tuple[subprocess.Popen[str], int], tmp_path: Path) -> None:
     _, port = served
     source = tmp_path / "dev_text.jsonl"

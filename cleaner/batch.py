@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import IO
 
 from .core import Cleaner
-from .records import RecordError, TooLong, clean_line, parse_line
+from .pool import ChunkRunner, Task, in_order
+from .records import Numbered, RecordError, TooLong, clean_line, parse_line, worker_died_line
 from .rules.loading import LoadedPack, load_packs
 from .settings import Settings
 from .sites import MIN_PAGES, MIN_SHARE, SiteLearner
@@ -23,8 +18,8 @@ CHUNK_LINES = 32
 CHUNKS_PER_WORKER = 4
 LINE_OVERHEAD_BYTES = 1 << 20
 SKIP_CHUNK_BYTES = 1 << 20
-
-Numbered = tuple[int, "bytes | TooLong"]
+RECORD_SECONDS_FLOOR = 10.0  # a worker still on a record after this long (or 5 time budgets) is stopped
+RECORD_SECONDS_PER_TIMEOUT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,35 +76,30 @@ def numbered_lines(stream: IO[bytes], max_bytes: int = CleanerOptions().max_line
 
 
 def _skip_rest_of_line(stream: IO[bytes]) -> int:
+    """Read past the rest of a line; its length without the line ending."""
     skipped = 0
     while chunk := stream.readline(SKIP_CHUNK_BYTES):
-        skipped += len(chunk)
+        skipped += len(chunk.rstrip(b"\r\n"))
         if chunk.endswith(b"\n"):
             break
     return skipped
 
 
-def clean_lines(lines: Iterable[Numbered], options: CleanerOptions, workers: int = 1) -> Iterator[str]:
-    """Output lines in input order; with ``workers`` > 1, cleaned in that many processes."""
+def clean_lines(
+    lines: Iterable[Numbered], options: CleanerOptions, workers: int = 1, task: Task | None = None
+) -> Iterator[str]:
+    """Output lines in input order; with ``workers`` > 1, cleaned in that many processes.
+
+    ``task`` cleans one chunk in a worker (default: the worker's cleaner, line by line).
+    """
     if workers <= 1:
         cleaner = options.build()
         for number, line in lines:
             yield clean_line(cleaner, line, number)
         return
-    context = get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(options,)) as pool:
-        yield from _in_order(pool, _chunks(lines), window=workers * CHUNKS_PER_WORKER)
-
-
-def _in_order(pool: ProcessPoolExecutor, chunks: Iterable[list[Numbered]], window: int) -> Iterator[str]:
-    """Results of each chunk in submission order, with at most ``window`` chunks in flight."""
-    pending: deque[Future[list[str]]] = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(_clean_chunk, chunk))
-        if len(pending) >= window:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
+    seconds_per_record = max(RECORD_SECONDS_FLOOR, RECORD_SECONDS_PER_TIMEOUT * options.settings.timeout)
+    with ChunkRunner(workers, task or clean_chunk, _start_worker, (options,), seconds_per_record) as runner:
+        yield from in_order(runner, _chunks(lines), workers * CHUNKS_PER_WORKER, worker_died_line)
 
 
 def _chunks(lines: Iterable[Numbered]) -> Iterator[list[Numbered]]:
@@ -131,25 +121,10 @@ def _start_worker(options: CleanerOptions) -> None:
     _worker_cleaner = options.build()
 
 
-def _clean_chunk(chunk: Sequence[Numbered]) -> list[str]:
+def clean_chunk(chunk: Sequence[Numbered]) -> list[str]:
+    """In a worker process: the output lines of one chunk."""
     assert _worker_cleaner is not None, "worker not started"
     return [clean_line(_worker_cleaner, line, number) for number, line in chunk]
-
-
-@contextmanager
-def atomic_output(path: str) -> Iterator[IO[str]]:
-    """Write to a temporary file beside ``path`` and rename it into place on success."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def count_lines(path: str) -> int | None:

@@ -7,10 +7,11 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 from pydantic import ValidationError
 from tqdm import tqdm
@@ -18,7 +19,6 @@ from tqdm import tqdm
 from . import evaluation
 from .batch import (
     CleanerOptions,
-    atomic_output,
     clean_lines,
     count_lines,
     learn_sites,
@@ -27,7 +27,8 @@ from .batch import (
 )
 from .core import Cleaner
 from .errors import CleanerError, RulePackError
-from .records import dump
+from .output import Resumed, ResumeError, check_same_input, partial_path, resumable_output, resume_point
+from .records import Numbered, RecordError, TooLong, dump, parse_line
 from .rules.examples import example_failures
 from .rules.lint import pack_warnings
 from .rules.loading import expand_paths, load_pack, load_packs
@@ -85,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         "--learn-sites",
         action="store_true",
         help="read INPUT twice: first learn each site's repeated blocks, then clean with them",
+    )
+    batch.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the interrupted run that wrote OUTPUT's partial file, after its last complete line",
     )
     _rule_options(batch)
     batch.set_defaults(command=_batch)
@@ -188,6 +194,9 @@ def _read(name: str) -> str:
 
 def _batch(args: argparse.Namespace) -> int:
     options = _options(args)
+    if args.resume and args.output == "-":
+        print("cleaner batch: --resume needs an output file", file=sys.stderr)
+        return 2
     if args.learn_sites:
         if args.input == "-" or args.server:
             print("cleaner batch: --learn-sites needs an input file and in-process cleaning", file=sys.stderr)
@@ -197,23 +206,74 @@ def _batch(args: argparse.Namespace) -> int:
         options = replace(options, learned_packs=tuple(learned))
     if args.server is None:
         options.build()  # fail fast on a bad rule pack, before any output exists
+    if args.resume and Path(args.output).exists() and not partial_path(args.output).exists():
+        print(f"cleaner batch: nothing to resume, {args.output} is complete", file=sys.stderr)
+        return 0
+    resumed = _resume_point(args)
     source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
     show = not args.no_progress and sys.stderr.isatty()
     with source, ExitStack() as stack:
+        numbered = _skip_done(numbered_lines(source, options.max_line_bytes), resumed)
         if args.server is None:
-            lines = clean_lines(numbered_lines(source, options.max_line_bytes), options, workers=args.workers)
+            lines = clean_lines(numbered, options, workers=args.workers)
         else:
             from server.client import StreamClient  # gRPC only when asked for
 
             client = stack.enter_context(StreamClient(args.server, tls_ca=args.tls_ca, window=args.window))
-            lines = client.clean_lines(numbered_lines(source, options.max_line_bytes))
-        progress = tqdm(lines, total=count_lines(args.input) if show else None, unit="rec", disable=not show)
+            lines = client.clean_lines(numbered)
+        total = count_lines(args.input) if show else None
+        progress = tqdm(lines, total=total, initial=resumed.lines, unit="rec", disable=not show)
         if args.output == "-":
             _write(progress, sys.stdout)
         else:
-            with atomic_output(args.output) as sink:
-                _write(progress, sink)
+            _write_resumable(progress, args.output, resumed)
     return 0
+
+
+def _resume_point(args: argparse.Namespace) -> Resumed:
+    """Where this run starts: after the partial output's complete lines with --resume, else at the top."""
+    if args.output == "-":
+        return Resumed()
+    if not args.resume:
+        if partial_path(args.output).exists():
+            print(f"cleaner batch: starting over; {partial_path(args.output)} is discarded", file=sys.stderr)
+        return Resumed()
+    resumed = resume_point(args.output)
+    if resumed.lines:
+        print(f"cleaner batch: resuming after line {resumed.lines:,}", file=sys.stderr)
+    return resumed
+
+
+def _skip_done(lines: Iterator[Numbered], resumed: Resumed) -> Iterator[Numbered]:
+    """The input lines after those the partial output holds, once it is shown to belong to this input."""
+    read = 0
+    for read, line in lines:
+        if read == resumed.lines:
+            check_same_input(resumed, _line_id(line), read)
+        if read > resumed.lines:
+            yield read, line
+    if read < resumed.lines:
+        raise ResumeError(f"the partial output has {resumed.lines:,} lines, this input only {read:,}")
+
+
+def _line_id(line: bytes | TooLong) -> str | None:
+    try:
+        return parse_line(line).id
+    except RecordError as error:
+        return error.record_id
+
+
+def _write_resumable(lines: Iterable[str], output: str, resumed: Resumed) -> None:
+    with resumable_output(output, resumed) as sink:
+        try:
+            _write(lines, sink)
+        except BaseException:
+            print(
+                f"cleaner batch: interrupted; {partial_path(output)} keeps the lines written so far "
+                "(run again with --resume to continue)",
+                file=sys.stderr,
+            )
+            raise
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -237,9 +297,9 @@ def _serve(args: argparse.Namespace) -> int:
     return workers.run(config)
 
 
-def _write(lines: object, sink: object) -> None:
-    for line in lines:  # type: ignore[attr-defined]
-        sink.write(line + "\n")  # type: ignore[attr-defined]
+def _write(lines: Iterable[str], sink: IO[str]) -> None:
+    for line in lines:
+        sink.write(line + "\n")
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -34,6 +34,9 @@ class TooLong:
     size: int
 
 
+Numbered = tuple[int, "bytes | TooLong"]  # an input line and its number, from 1
+
+
 class RecordError(Exception):
     """A line that cannot become an input record."""
 
@@ -89,6 +92,16 @@ def describe_failure(error: Exception) -> tuple[str, str]:
     if isinstance(error, CleanerError):
         return error.code, str(error)
     return INTERNAL, f"internal error ({type(error).__name__})"
+
+
+def worker_died_line(item: Numbered, cause: str) -> str:
+    """The output line for a record whose worker process died (``cause`` says how) while cleaning it."""
+    number, line = item
+    try:
+        record_id: str | None = parse_line(line).id
+    except RecordError as error:
+        record_id = error.record_id
+    return error_line(record_id, INTERNAL, cause, number)
 
 
 def error_line(record_id: str | None, code: str, message: str, line_number: int) -> str:

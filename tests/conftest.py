@@ -1,13 +1,19 @@
-"""Shared fixtures and the ``--update-golden`` option."""
+"""Shared fixtures, the ``--update-golden`` option and the hypothesis profiles (HYPOTHESIS_PROFILE=ci|long)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cleaner import Cleaner
+
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

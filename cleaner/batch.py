@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,8 @@ def numbered_lines(stream: IO[bytes], max_bytes: int = CleanerOptions().max_line
     number = 0
     while line := stream.readline(max_bytes + 1):
         number += 1
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)  # files saved by some Windows editors start with one
         if len(line) > max_bytes and not line.endswith(b"\n"):
             yield number, TooLong(len(line) + _skip_rest_of_line(stream))
         else:

@@ -14,7 +14,7 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    timeout: float = Field(DEFAULT_TIMEOUT, gt=0, description="seconds of rule matching per document")
+    timeout: float = Field(DEFAULT_TIMEOUT, gt=0, description="CPU seconds of rule matching per document")
     max_chars: int = Field(DEFAULT_MAX_CHARS, ge=1, description="longest text or HTML accepted, in characters")
     max_lines: int = Field(DEFAULT_MAX_LINES, ge=1, description="most lines accepted in one document")
     find_article: bool = Field(True, description="remove what lies outside the densest run of prose")

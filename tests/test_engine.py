@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from cleaner import Cleaner, RuleTimeoutError
+from cleaner.rules.engine import Deadline
 from cleaner.rules.loading import load_pack
 
 RULE = """
@@ -99,3 +101,14 @@ def test_compiling_patterns_is_not_charged_to_the_document(make_pack: Callable[.
     cleaner = only(make_pack("many", body), timeout=0.05)  # far less than compiling 400 alternatives takes
     result = cleaner.clean("Brand7 daily digest of news\nThe story itself is told in this sentence.")
     assert [removal.rule for removal in result.removed] == ["many.r7"]
+
+
+def test_the_time_budget_counts_cpu_time_of_the_cleaning_thread_not_waiting() -> None:
+    deadline = Deadline(0.05)
+    time.sleep(0.1)  # waiting (for the interpreter lock, for I/O) spends no budget
+    assert deadline.remaining() > 0
+    spin_until = time.thread_time() + 0.06
+    while time.thread_time() < spin_until:
+        pass
+    with pytest.raises(RuleTimeoutError):
+        deadline.remaining()

@@ -92,10 +92,17 @@ def _log(
     count: int | None = None,
 ) -> None:
     code = context.code()
-    if code is None:
+    if code is None and not context.is_active():
+        code = grpc.StatusCode.DEADLINE_EXCEEDED if _expired(context) else grpc.StatusCode.CANCELLED
+    elif code is None:
         code = grpc.StatusCode.UNKNOWN if failed else grpc.StatusCode.OK
-        code = code if context.is_active() else grpc.StatusCode.CANCELLED
     status = code.name if isinstance(code, grpc.StatusCode) else str(code)
     latency_ms = (time.perf_counter() - started) * 1000
     responses = "" if count is None else f" responses={count}"
     log.info("method=%s status=%s latency_ms=%.2f request_id=%s%s", method, status, latency_ms, request_id, responses)
+
+
+def _expired(context: grpc.ServicerContext) -> bool:
+    """Whether the call ended because its deadline passed (rather than the client cancelling it)."""
+    remaining = context.time_remaining()
+    return remaining is not None and remaining <= 0

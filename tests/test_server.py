@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -148,6 +150,25 @@ def test_expired_deadline(stub: pb_grpc.BoilerplateCleanerStub) -> None:
     with pytest.raises(grpc.RpcError) as raised:
         stub.Clean(pb.CleanRequest(id="x", text=text), timeout=0.002)
     assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+def test_access_log_names_an_expired_stream_deadline(
+    stub: pb_grpc.BoilerplateCleanerStub, caplog: pytest.LogCaptureFixture
+) -> None:
+    def slow_requests() -> Iterator[pb.CleanRequest]:
+        yield pb.CleanRequest(id="a", text="Some text here.")
+        time.sleep(1.0)
+
+    caplog.set_level(logging.INFO, logger="cleaner.access")
+    with pytest.raises(grpc.RpcError) as raised:
+        list(stub.CleanStream(slow_requests(), timeout=0.3))
+    assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    for _ in range(50):  # the server logs the call once its handler has returned
+        lines = [record.getMessage() for record in caplog.records if "CleanStream" in record.getMessage()]
+        if lines:
+            break
+        time.sleep(0.05)
+    assert len(lines) == 1 and "status=DEADLINE_EXCEEDED" in lines[0]
 
 
 def test_list_rules(stub: pb_grpc.BoilerplateCleanerStub, cleaner: Cleaner) -> None:

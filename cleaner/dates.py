@@ -42,10 +42,12 @@ def _zone(name: str, offset: int | None) -> tzinfo | None:
 def parse_published(text: str) -> str:
     """ISO 8601 for a printed date, or ``""`` when it holds no usable date."""
     try:
-        first, second = (date_parser.parse(text, default=default, tzinfos=_zone, fuzzy=True) for default in _DEFAULTS)
+        first = _parse(text, _DEFAULTS[0])
+        suspect = [part for part in _PARTS if getattr(first, part) == getattr(_DEFAULTS[0], part)]
+        second = _parse(text, _DEFAULTS[1]) if suspect else first
     except (ValueError, OverflowError):
         return ""
-    missing = {part for part in _PARTS if getattr(first, part) != getattr(second, part)}
+    missing = {part for part in suspect if getattr(first, part) != getattr(second, part)}
     if "year" in missing:
         return ""
     if "month" in missing:
@@ -55,6 +57,10 @@ def parse_published(text: str) -> str:
     if "hour" in missing:
         return first.date().isoformat()
     return first.isoformat(timespec="seconds")
+
+
+def _parse(text: str, default: datetime) -> datetime:
+    return date_parser.parse(text, default=default, tzinfos=_zone, fuzzy=True)
 
 
 def _fixed_offset(value: str) -> timezone:

@@ -66,6 +66,8 @@ class Cleaner:
         extracted = False
         if html is not None and text is not None:
             raise InvalidInputError("give either text or html, not both")
+        if url is not None:
+            _check_url(url)
         if html is not None:
             self._check_input("html", html)
             text, hints, extracted = extract(html, url)
@@ -128,6 +130,15 @@ class Cleaner:
                 break
             host = host.partition(".")[2]
         return publisher, packs - {""}
+
+
+def _check_url(url: object) -> None:
+    if not isinstance(url, str):
+        raise InvalidInputError(f"url must be a string, not {type(url).__name__}")
+    try:
+        urlsplit(url)
+    except ValueError as error:
+        raise InvalidInputError(f"url is not a valid URL: {error}") from None
 
 
 @cache

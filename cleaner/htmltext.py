@@ -68,8 +68,8 @@ def _too_deep(html: str) -> bool:
     """Whether the HTML parser gave up on the page's nesting depth."""
     from lxml import etree
 
-    parser = etree.HTMLParser()
-    etree.fromstring(html, parser)
+    parser = etree.HTMLParser(encoding="utf-8")
+    etree.fromstring(html.encode("utf-8"), parser)  # bytes: a str may not declare an encoding
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 

@@ -61,10 +61,13 @@ def parse_line(line: bytes | str | TooLong) -> InputRecord:
         raise RecordError(f"expected a JSON object, got {type(data).__name__}")
     record_id = data.get("id") if isinstance(data.get("id"), str) else None
     try:
-        return InputRecord.model_validate(data)
+        record = InputRecord.model_validate(data)
     except ValidationError as error:
         problems = "; ".join(_describe(item) for item in error.errors())
         raise RecordError(problems, record_id) from None
+    if record.text is not None and record.html is not None:  # a gRPC request cannot carry both
+        raise RecordError("give either text or html, not both", record_id)
+    return record
 
 
 def clean_record(cleaner: Cleaner, record: InputRecord) -> dict[str, Any]:

@@ -47,7 +47,10 @@ HOSTILE_HTML = {
     "an unclosed comment": "<!--" * 10_000 + PROSE,
     "100,000 nested elements": "<div>" * 100_000 + PROSE + "</div>" * 100_000,
     "30,000 unclosed elements": "<html><body>" + "<div><p><span>" * 30_000 + PROSE,
+    "XHTML declaring its encoding, no text": '<?xml version="1.0" encoding="utf-8"?><html><body></body></html>',
+    "XHTML declaring another encoding": f'<?xml version="1.0" encoding="latin-1"?><html><p>{PROSE}</p></html>',
 }
+HOSTILE_URLS = ["http://[x", "http://[::1", "http://example.com:99999/a", "\x00://", "::::", " " * 5000]
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
@@ -69,6 +72,14 @@ def test_hostile_html_is_cleaned_or_refused(cleaner: Cleaner, html: str) -> None
         assert len(str(error)) < EXCERPT_LIMIT
         return
     check(result)
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_hostile_urls_are_ignored_or_refused(cleaner: Cleaner, url: str) -> None:
+    try:
+        assert cleaner.clean(PROSE, url=url).body == PROSE
+    except InvalidInputError as error:
+        assert str(error).startswith("url is not a valid URL") and len(str(error)) < EXCERPT_LIMIT
 
 
 def test_too_many_lines_are_refused() -> None:
@@ -136,6 +147,7 @@ def stub() -> Iterator[pb_grpc.BoilerplateCleanerStub]:
     "request_",
     [pb.CleanRequest(id=name, text=text) for name, text in HOSTILE_TEXT.items()]
     + [pb.CleanRequest(id=name, html=html) for name, html in HOSTILE_HTML.items()]
+    + [pb.CleanRequest(id=f"url {url[:20]!r}", text=PROSE, url=url) for url in HOSTILE_URLS]
     + [pb.CleanRequest(id="too many lines", text="line\n" * 10_001), pb.CleanRequest(id="secret", text=" " + SECRET)],
     ids=lambda request: request.id,
 )

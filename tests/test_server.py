@@ -288,7 +288,14 @@ def test_batch_over_the_server_is_byte_identical(server: RunningServer, tmp_path
     from cleaner.cli import main
 
     lines = [json.dumps({"id": p.stem, "text": p.read_text(encoding="utf-8")}) for p in SEEDS]
-    lines[1:1] = ["{broken", json.dumps({"id": "empty", "text": ""}), json.dumps({"id": 3})]
+    lines[1:1] = [
+        "{broken",
+        json.dumps({"id": "empty", "text": ""}),
+        json.dumps({"id": 3}),
+        json.dumps({"id": "both", "text": "Some text.", "html": "<p>Some text.</p>"}),
+        json.dumps({"id": "bad url", "text": "Some text.", "url": "http://[x"}),
+        json.dumps({"id": "html", "html": "<html><body><p>Some text of a page.</p></body></html>"}),
+    ]
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines * 3) + "\n", encoding="utf-8")
     assert main(["batch", str(source), "-o", str(tmp_path / "local.jsonl")]) == 0

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 PAGE_SNIFF_CHARS = 50  # trafilatura looks for "html" this far into the markup
 MAX_DEPTH = 256  # libxml2's nesting limit for HTML
+# The page's own date markup and URL only: the extensive search takes any date it meets ("© 2020" → 2020-01-01).
+DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,12 @@ def extract(html: str, url: str | None = None) -> tuple[str, PageHints, bool]:
     html = _as_page(html)
     try:
         document = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params=DATE_SEARCH,
         )
     except Exception as error:  # trafilatura raises many types on broken markup
         raise InvalidInputError(f"html could not be parsed: {type(error).__name__}") from None
@@ -80,5 +87,12 @@ def _hints(document: Document) -> PageHints:
         description=document.description or "",
         authors=authors,
         published=document.date or "",
-        publisher=document.sitename or "",
+        publisher=_site_name(document),
     )
+
+
+def _site_name(document: Document) -> str:
+    """The page's own name for its site; not trafilatura's fallback to the URL's host, which names nobody."""
+    name = (document.sitename or "").strip()
+    host = (document.hostname or "").casefold()
+    return "" if host and name.casefold().removeprefix("www.") == host.removeprefix("www.") else name

@@ -63,3 +63,17 @@ def test_markup_too_deep_to_parse_is_refused_clearly(cleaner: Cleaner) -> None:
         cleaner.clean(html=deep)
     shallow = "<html><body>" + "<div>" * 200 + PARAGRAPH + "</div>" * 200 + "</body></html>"
     assert cleaner.clean(html=shallow).body == PARAGRAPH
+
+
+def test_page_metadata_is_not_guessed(cleaner: Cleaner) -> None:
+    page = (
+        "<html><head><title>A page</title></head><body><article><h1>Council approves budget</h1>"
+        "<p>The council voted on Tuesday to approve the new budget for the coming year after a long debate.</p>"
+        "<p>Members said the plan was fair and balanced for every district in the region.</p>"
+        "</article><footer>© 2020 Example</footer></body></html>"
+    )
+    meta = cleaner.clean(html=page, url="https://www.example.com/news/budget").metadata
+    assert meta.published == "" and meta.publisher == ""  # not 2020-01-01 from the footer, not the host
+    named = page.replace("<head>", '<head><meta property="og:site_name" content="Example News">')
+    meta = cleaner.clean(html=named, url="https://www.example.com/2019/05/14/budget").metadata
+    assert meta.published == "2019-05-14" and meta.publisher == "Example News"

@@ -36,6 +36,7 @@ from .settings import Settings
 from .sites import MIN_PAGES, MIN_SHARE
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SERVER_SIDE_OPTIONS = ("--rules", "--no-builtin-rules", "--timeout", "--max-chars", "--max-lines", "--workers")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,6 +198,10 @@ def _batch(args: argparse.Namespace) -> int:
     if args.resume and args.output == "-":
         print("cleaner batch: --resume needs an output file", file=sys.stderr)
         return 2
+    misplaced = _misplaced_options(args)
+    if misplaced:
+        print(f"cleaner batch: {misplaced}", file=sys.stderr)
+        return 2
     if args.learn_sites:
         if args.input == "-" or args.server:
             print("cleaner batch: --learn-sites needs an input file and in-process cleaning", file=sys.stderr)
@@ -242,6 +247,18 @@ def _resume_point(args: argparse.Namespace) -> Resumed:
     if resumed.lines:
         print(f"cleaner batch: resuming after line {resumed.lines:,}", file=sys.stderr)
     return resumed
+
+
+def _misplaced_options(args: argparse.Namespace) -> str:
+    """Options that would be silently ignored: cleaning options with --server, client options without."""
+    defaults = _parser().parse_args(["batch", "-", "-o", "-"])
+    given = [name for name in vars(args) if getattr(args, name) != getattr(defaults, name)]
+    flags = [f"--{name.replace('_', '-')}" for name in given]
+    if args.server is not None:
+        local = [flag for flag in flags if flag in SERVER_SIDE_OPTIONS]
+        return f"{', '.join(local)}: the server's own settings apply; give them to `cleaner serve`" if local else ""
+    remote = [flag for flag in flags if flag in ("--tls-ca", "--window")]
+    return f"{', '.join(remote)}: only with --server" if remote else ""
 
 
 def _skip_done(lines: Iterator[Numbered], resumed: Resumed) -> Iterator[Numbered]:

@@ -138,7 +138,7 @@ class _Stream:
                 return response
             except grpc.RpcError as error:
                 if error.code() != grpc.StatusCode.UNAVAILABLE or attempt == RETRIES:
-                    raise
+                    raise _connection_error(self.client.target, error, attempt) from None
             except StopIteration:
                 raise ConnectionError("the server ended the stream early") from None
             time.sleep(backoff)
@@ -149,6 +149,14 @@ class _Stream:
             if finished:
                 self.finish()
         raise AssertionError("unreachable")
+
+
+def _connection_error(target: str, error: grpc.RpcError, retries: int) -> ConnectionError:
+    """One line for the user: the server, the status and its details (an ``RpcError`` prints a traceback's worth)."""
+    code = error.code()
+    status = code.name if isinstance(code, grpc.StatusCode) else str(code)
+    tried = f" after {retries} retries" if retries else ""
+    return ConnectionError(f"server {target} answered {status}{tried}: {error.details() or 'no details'}")
 
 
 def _drain(requests: queue.Queue[object]) -> Iterator[pb.CleanRequest]:

@@ -120,6 +120,26 @@ def test_a_broken_user_pack_stops_a_batch_before_it_writes(
     assert code == 1 and "invalid rule pack" in err and not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--server", "127.0.0.1:1", "--rules", "x", "--timeout", "3"],
+            "--rules, --timeout: the server's own settings",
+        ),
+        (["--server", "127.0.0.1:1", "--workers", "2"], "--workers: the server's own settings apply"),
+        (["--window", "8"], "--window: only with --server"),
+    ],
+)
+def test_batch_refuses_options_it_would_ignore(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str], message: str
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "Some text."}\n', encoding="utf-8")
+    assert main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), *options]) == 2
+    assert message in capsys.readouterr().err and not (tmp_path / "out.jsonl").exists()
+
+
 def test_module_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "cleaner", "rules", "list"], capture_output=True, text=True)
     assert done.returncode == 0 and "generic.byline" in done.stdout

@@ -315,3 +315,24 @@ def test_batch_over_the_server_is_byte_identical(server: RunningServer, tmp_path
         == 0
     )
     assert (tmp_path / "local.jsonl").read_bytes() == (tmp_path / "remote.jsonl").read_bytes()
+
+
+def test_batch_against_no_server_fails_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from cleaner.cli import main
+    from server import client
+
+    monkeypatch.setattr(client, "RETRIES", 2)
+    monkeypatch.setattr(client, "FIRST_BACKOFF_SECONDS", 0.01)
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "Some text."}) + "\n", encoding="utf-8")
+    assert main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--server", f"127.0.0.1:{port}"]) == 1
+    err = capsys.readouterr().err
+    assert f"cleaner: server 127.0.0.1:{port} answered UNAVAILABLE after 2 retries: " in err
+    assert "Traceback" not in err and not (tmp_path / "out.jsonl").exists()

@@ -92,8 +92,10 @@ def _log(
     count: int | None = None,
 ) -> None:
     code = context.code()
-    if code is None and not context.is_active():
-        code = grpc.StatusCode.DEADLINE_EXCEEDED if _expired(context) else grpc.StatusCode.CANCELLED
+    if code is None and _expired(context):  # checked first: the call may not be marked inactive yet
+        code = grpc.StatusCode.DEADLINE_EXCEEDED
+    elif code is None and not context.is_active():
+        code = grpc.StatusCode.CANCELLED
     elif code is None:
         code = grpc.StatusCode.UNKNOWN if failed else grpc.StatusCode.OK
     status = code.name if isinstance(code, grpc.StatusCode) else str(code)

@@ -39,6 +39,14 @@ def test_first_matching_rule_wins(make_pack: Callable[..., Path]) -> None:
     assert (removal.rule, removal.category) == ("mine.first", "advert")
 
 
+def test_a_fallback_rule_yields_to_every_other_rule(make_pack: Callable[..., Path]) -> None:
+    broad = rule("broad", "pattern = '(?:Advert|More) .*'\nfallback = true", '"Advert here"', category="related")
+    named = make_pack("named", rule("advert", "pattern = 'Advert here'", '"Advert here"'))
+    cleaner = only(make_pack("first", broad), named)
+    result = cleaner.clean("Advert here\n\nThe story itself is told in this sentence.\n\nMore Headlines Here")
+    assert [removal.rule for removal in result.removed] == ["named.advert", "first.broad"]
+
+
 def test_phrases_ignore_case_trailing_punctuation_and_quote_style(make_pack: Callable[..., Path]) -> None:
     phrases = rule("phrases", "phrases = [\"Today's Paper\", 'Skip to content']", '"Skip to content"')
     cleaner = only(make_pack("mine", phrases))

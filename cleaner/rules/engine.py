@@ -149,7 +149,7 @@ class RuleSet:
         self._inline_sources = inline_sources
 
     def _collect(self) -> tuple[list[tuple[RulePack, Rule]], list[tuple[RulePack, Rule]]]:
-        """Block and strip rules in priority order; site-scoped rules last."""
+        """Block and strip rules in priority order: pack order, then site-scoped rules, then fallbacks."""
         block_rules: list[tuple[RulePack, Rule]] = []
         inline_rules: list[tuple[RulePack, Rule]] = []
         seen: dict[str, str] = {}
@@ -163,8 +163,8 @@ class RuleSet:
                 seen[qualified] = loaded.path
                 target = inline_rules if rule.action is Action.STRIP else block_rules
                 target.append((loaded.pack, rule))
-        block_rules.sort(key=lambda pair: pair[1].scope is Scope.SITE)
-        inline_rules.sort(key=lambda pair: pair[1].scope is Scope.SITE)
+        block_rules.sort(key=_priority)
+        inline_rules.sort(key=_priority)
         return block_rules, inline_rules
 
     def scan_blocks(self, text: str, blocks: Sequence[Block], deadline: Deadline) -> dict[int, Hit]:
@@ -309,6 +309,12 @@ class RuleSet:
             scoped=rule.scope is Scope.SITE,
             publisher=pack.pack.publisher if rule.signature else "",
         )
+
+
+def _priority(pair: tuple[RulePack, Rule]) -> tuple[bool, bool]:
+    """Sort key keeping pack order among equals: fallback rules last, site-scoped rules before them."""
+    rule = pair[1]
+    return rule.fallback, rule.scope is Scope.SITE
 
 
 def _first_characters(singles: dict[int, regex.Pattern[str]]) -> dict[str, tuple[int, ...]]:

@@ -121,6 +121,7 @@ class Rule(BaseModel):
     case_sensitive: bool = False
     scope: Scope = Scope.GLOBAL
     signature: bool = False
+    fallback: bool = False  # tried after every other rule: a broad heuristic that must not take a named match
     field: MetadataField | None = None
     must_match: list[str] = Field(min_length=1)
     must_not_match: list[str] = Field(min_length=1)

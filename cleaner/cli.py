@@ -164,6 +164,10 @@ def _clean(args: argparse.Namespace) -> int:
     cleaner = _options(args).build()
     out = Path(args.out) if args.out else None
     if out:
+        clash = _same_output_name(args.files)
+        if clash:
+            print(f"cleaner clean: {clash[0]} and {clash[1]} would write the same file in {out}", file=sys.stderr)
+            return 2
         out.mkdir(parents=True, exist_ok=True)
     failures = 0
     for name in args.files:
@@ -179,13 +183,28 @@ def _clean(args: argparse.Namespace) -> int:
             continue
         rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.body
         if out:
-            stem = "stdin" if name == "-" else Path(name).stem
-            (out / f"{stem}{'.json' if args.json else '.txt'}").write_text(rendered + "\n", encoding="utf-8")
+            (out / f"{_output_stem(name)}{'.json' if args.json else '.txt'}").write_text(
+                rendered + "\n", encoding="utf-8"
+            )
         else:
             if len(args.files) > 1:
                 print(f"==> {name} <==")
             print(rendered)
     return 1 if failures else 0
+
+
+def _output_stem(name: str) -> str:
+    return "stdin" if name == "-" else Path(name).stem
+
+
+def _same_output_name(names: Sequence[str]) -> tuple[str, str] | None:
+    """Two inputs whose results would overwrite each other in the --out folder."""
+    first_by_stem: dict[str, str] = {}
+    for name in names:
+        earlier = first_by_stem.setdefault(_output_stem(name), name)
+        if earlier != name:
+            return earlier, name
+    return None
 
 
 def _read(name: str) -> str:
@@ -397,4 +416,7 @@ def _rules_check(args: argparse.Namespace) -> int:
             print(f"ok   {path}: {len(loaded.pack.rules)} rules, every example passes")
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
+    if not checked and not problems:
+        print(f"FAIL no rule pack (*.toml) in {', '.join(args.paths)}", file=sys.stderr)
+        return 1
     return 1 if problems else 0

@@ -23,14 +23,20 @@ _LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 class Cleaner:
     """Rules compiled once; ``clean`` is thread-safe and may be called concurrently.
 
-    Keyword options are the fields of ``Settings``: ``timeout`` (seconds of rule
+    ``rule_paths``: extra pack files or folders (one path, or several). Keyword
+    options are the fields of ``Settings``: ``timeout`` (CPU seconds of rule
     matching per document), ``max_chars``, ``max_lines`` and ``find_article``.
     """
 
     def __init__(
-        self, rule_paths: Sequence[str | Path] = (), *, builtin_rules: bool = True, **settings: float | int | bool
+        self,
+        rule_paths: str | Path | Sequence[str | Path] = (),
+        *,
+        builtin_rules: bool = True,
+        **settings: float | int | bool,
     ) -> None:
-        self._configure(RuleSet(load_packs(rule_paths, builtin=builtin_rules)), Settings(**settings))
+        paths = [rule_paths] if isinstance(rule_paths, str | Path) else rule_paths
+        self._configure(RuleSet(load_packs(paths, builtin=builtin_rules)), Settings(**settings))
 
     @classmethod
     def from_packs(cls, packs: Sequence[LoadedPack], **settings: float | int | bool) -> Cleaner:

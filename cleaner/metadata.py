@@ -41,9 +41,6 @@ class MetadataBuilder:
         else:
             self.values.setdefault(name, value)
 
-    def has(self, name: str) -> bool:
-        return bool(self.values.get(name) or (name == "authors" and self.authors))
-
     def build(self, words: int, language: str) -> Metadata:
         return Metadata(
             title=self.values.get("title", ""),

@@ -111,6 +111,21 @@ def test_rules_check_rejects_a_broken_pack(capsys: pytest.CaptureFixture[str], m
     assert f"{path}: rule 'bad-regex': field 'pattern': invalid regex" in err
 
 
+def test_clean_out_refuses_two_inputs_with_one_output_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text("Some text of a story.", encoding="utf-8")
+    first, second = str(tmp_path / "a" / "story.txt"), str(tmp_path / "b" / "story.txt")
+    code, _, err = run(capsys, "clean", "--out", str(tmp_path / "out"), first, second)
+    assert code == 2 and f"{first} and {second} would write the same file" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_rules_check_fails_on_a_folder_without_packs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "rules", "check", str(tmp_path))
+    assert code == 1 and f"FAIL no rule pack (*.toml) in {tmp_path}" in err
+
+
 def test_a_broken_user_pack_stops_a_batch_before_it_writes(
     capsys: pytest.CaptureFixture[str], make_pack: Callable[..., Path], tmp_path: Path
 ) -> None:

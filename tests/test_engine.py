@@ -120,3 +120,9 @@ def test_the_time_budget_counts_cpu_time_of_the_cleaning_thread_not_waiting() ->
         pass
     with pytest.raises(RuleTimeoutError):
         deadline.remaining()
+
+
+def test_a_single_rule_path_is_one_path(make_pack: Callable[..., Path]) -> None:
+    path = make_pack("mine", rule("advert", "pattern = 'Advert here'", '"Advert here"'))
+    for given in (path, str(path), [path]):
+        assert [rule.id for rule in Cleaner(given, builtin_rules=False).rules.block_rules] == ["mine.advert"]

@@ -73,7 +73,7 @@ class Cleaner:
         if html is not None and text is not None:
             raise InvalidInputError("give either text or html, not both")
         if url is not None:
-            _check_url(url)
+            self._check_url(url)
         if html is not None:
             self._check_input("html", html)
             text, hints, extracted = extract(html, url)
@@ -109,6 +109,13 @@ class Cleaner:
         if surrogate is not None:
             raise InvalidInputError(f"{name} is not valid Unicode: lone surrogate at offset {surrogate.start()}")
 
+    def _check_url(self, url: str) -> None:
+        self._check_input("url", url)
+        try:
+            urlsplit(url)
+        except ValueError as error:
+            raise InvalidInputError(f"url is not a valid URL: {error}") from None
+
     def _attribution_index(self) -> dict[str, tuple[str, str]]:
         """Pack name, publisher and domains (case-folded) → (publisher, pack name)."""
         index: dict[str, tuple[str, str]] = {}
@@ -136,15 +143,6 @@ class Cleaner:
                 break
             host = host.partition(".")[2]
         return publisher, packs - {""}
-
-
-def _check_url(url: object) -> None:
-    if not isinstance(url, str):
-        raise InvalidInputError(f"url must be a string, not {type(url).__name__}")
-    try:
-        urlsplit(url)
-    except ValueError as error:
-        raise InvalidInputError(f"url is not a valid URL: {error}") from None
 
 
 @cache

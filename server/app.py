@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import select
 import signal
 import threading
 import time
@@ -22,9 +23,11 @@ from cleaner import Cleaner
 from .config import SERVICE_NAME, ServerConfig
 from .interceptors import AccessLogInterceptor
 from .service import CleanerService
+from .workers import STOP_SIGNALS
 
 log = logging.getLogger("cleaner.server")
 SUPERVISOR_CHECK_SECONDS = 0.5
+STOP_POLL_SECONDS = 0.2  # how late a signal caught by another thread may be acted on
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -104,7 +107,14 @@ class _StopRequest:
             pass
 
     def wait(self) -> int:
-        """Block until the first request; return its reason (a signal number, or SUPERVISOR_GONE)."""
+        """Block until the first request; return its reason (a signal number, or SUPERVISOR_GONE).
+
+        Polls: a signal that reaches one of gRPC's threads interrupts no call of
+        the main thread, and its Python handler runs only once the main thread is
+        back in the interpreter.
+        """
+        while not select.select([self._read], [], [], STOP_POLL_SECONDS)[0]:
+            pass
         return os.read(self._read, 1)[0]
 
 
@@ -138,6 +148,7 @@ def serve(config: ServerConfig, supervisor: int | None = None) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # a worker is forked with them blocked
     if supervisor is not None:
         threading.Thread(target=_watch_supervisor, args=(supervisor, stop), daemon=True).start()
     running = start(config)

@@ -19,6 +19,7 @@ log = logging.getLogger("cleaner.server")
 QUICK_EXIT_SECONDS = 5.0
 QUICK_EXITS_ALLOWED = 3
 KILL_MARGIN_SECONDS = 5  # after the drain's grace, a worker still running is killed
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def run(config: ServerConfig) -> int:
@@ -65,6 +66,8 @@ class _Supervisor:
 
     def _spawn(self) -> None:
         supervisor = os.getpid()
+        # Blocked across the fork: a signal to a child still importing waits for its handlers (``serve``).
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -78,6 +81,7 @@ class _Supervisor:
                 log.exception("worker failed")
             finally:
                 os._exit(code)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         self.children[pid] = time.monotonic()
 
     def _forward(self, signum: int, _frame: FrameType | None) -> None:

@@ -50,6 +50,23 @@ def wait_serving(port: int, seconds: float = 30) -> None:
     raise TimeoutError(f"server on port {port} never became SERVING")
 
 
+def wait_for_log(process: subprocess.Popen[str], text: str, count: int, seconds: float = 60) -> None:
+    """Read the server's output until ``text`` has appeared on ``count`` lines."""
+    seen: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        while len(seen) < count and (line := process.stdout.readline()):
+            if text in line:
+                seen.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(seconds)
+    if len(seen) < count:
+        raise TimeoutError(f"{text!r} appeared {len(seen)} of {count} times in {seconds:g} s")
+
+
 @pytest.fixture
 def served() -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
@@ -58,7 +75,7 @@ def served() -> Iterator[tuple[subprocess.Popen[str], int]]:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
     try:
-        wait_serving(port)
+        wait_for_log(process, "serving on", count=2)  # both workers: health answers from whichever one it reaches
         yield process, port
     finally:
         if process.poll() is None:

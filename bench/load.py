@@ -37,10 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-
-from server.config import ServerConfig
-from server.generated.boilerplate.v1 import cleaner_pb2 as pb
-from server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
+from cleaner_server.config import ServerConfig
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 
 from .corpus import dev_pages, seed_corpus
 from .run import RESULTS, Report, start_server, stop_server

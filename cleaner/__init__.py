@@ -4,19 +4,28 @@
 >>> result = clean("Headline here\\n\\nThe article text.")
 """
 
-from .core import Cleaner, clean
+from importlib.metadata import PackageNotFoundError, version
+
+from .api import Cleaner, CleanerOptions, clean
 from .errors import CleanerError, InvalidInputError, RulePackError, RuleTimeoutError
 from .result import CleanResult, Metadata, Removal, Stats
+
+try:
+    __version__ = version("boilerplate-cleaner")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "CleanResult",
     "Cleaner",
     "CleanerError",
+    "CleanerOptions",
     "InvalidInputError",
     "Metadata",
     "Removal",
     "RulePackError",
     "RuleTimeoutError",
     "Stats",
+    "__version__",
     "clean",
 ]

@@ -25,6 +25,12 @@ class Metadata(BaseModel):
     """Words of the body, counted as the evaluation counts them: runs of letters and digits."""
 
 
+MEASURED_FIELDS = frozenset({"language", "word_count"})
+RULE_FIELDS = tuple(name for name in Metadata.model_fields if name not in MEASURED_FIELDS)
+"""The metadata fields a rule may fill (named groups, or ``field``); the others are measured."""
+LIST_FIELDS = frozenset(name for name, info in Metadata.model_fields.items() if info.annotation == list[str])
+
+
 class Removal(BaseModel):
     """One piece of the input left out of the body: ``text == input[start:end]``."""
 

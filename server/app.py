@@ -23,7 +23,7 @@ from cleaner import Cleaner
 from .config import SERVICE_NAME, ServerConfig
 from .interceptors import AccessLogInterceptor
 from .service import CleanerService
-from .workers import STOP_SIGNALS
+from .signals import STOP_SIGNALS
 
 log = logging.getLogger("cleaner.server")
 SUPERVISOR_CHECK_SECONDS = 0.5

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import grpc
 
-from cleaner.records import INVALID_ARGUMENT, RecordError, TooLong, dump, error_line, parse_line
+from cleaner.batch.records import RecordError, TooLong, dump, error_line, parse_line
+from cleaner.errors import INVALID_ARGUMENT
 
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
 from .generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc

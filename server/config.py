@@ -6,8 +6,7 @@ import os
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cleaner.core import Cleaner
-from cleaner.settings import Settings
+from cleaner.api import Cleaner, CleanerOptions
 
 SERVICE_NAME = "boilerplate.v1.BoilerplateCleaner"
 MESSAGE_OVERHEAD_BYTES = 1 << 20
@@ -26,9 +25,7 @@ class ServerConfig(BaseModel):
     grace: float = Field(10.0, ge=0, description="seconds in-flight calls get to finish on shutdown")
     tls_cert: str | None = None
     tls_key: str | None = None
-    rule_paths: tuple[str, ...] = ()
-    builtin_rules: bool = True
-    settings: Settings = Settings()
+    cleaner: CleanerOptions = CleanerOptions()
 
     @model_validator(mode="after")
     def _consistent(self) -> ServerConfig:
@@ -40,7 +37,7 @@ class ServerConfig(BaseModel):
 
     def build_cleaner(self) -> Cleaner:
         """The server's cleaner, every rule alternation compiled before it serves."""
-        cleaner = Cleaner(self.rule_paths, builtin_rules=self.builtin_rules, **self.settings.model_dump())
+        cleaner = self.cleaner.build()
         cleaner.rules.compile_all()
         return cleaner
 
@@ -51,4 +48,4 @@ class ServerConfig(BaseModel):
     @property
     def max_message_bytes(self) -> int:
         """Room for a document of ``max_chars`` characters in UTF-8, so the size check can say so."""
-        return self.settings.max_chars * 4 + MESSAGE_OVERHEAD_BYTES
+        return self.cleaner.settings.max_chars * 4 + MESSAGE_OVERHEAD_BYTES

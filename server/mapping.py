@@ -8,7 +8,7 @@ from typing import Any
 from google.protobuf.message import Message
 
 from cleaner import CleanResult, Metadata, Removal, Stats
-from cleaner.records import InputRecord
+from cleaner.batch.records import InputRecord
 from cleaner.rules.engine import RuleSet
 
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
@@ -54,7 +54,7 @@ def rules_response(rules: RuleSet) -> pb.ListRulesResponse:
     response = pb.ListRulesResponse()
     overall = hashlib.sha256()
     for loaded in rules.packs:
-        info = loaded.pack.pack
+        info = loaded.info
         response.packs.append(
             pb.PackInfo(
                 name=info.name,
@@ -62,11 +62,11 @@ def rules_response(rules: RuleSet) -> pb.ListRulesResponse:
                 publisher=info.publisher,
                 domains=info.domains,
                 sha256=loaded.sha256,
-                rule_count=len(loaded.pack.rules),
+                rule_count=len(loaded.rules),
             )
         )
         overall.update(loaded.sha256.encode())
-        for rule in loaded.pack.rules:
+        for rule in loaded.rules:
             response.rules.append(
                 pb.RuleInfo(
                     id=loaded.pack.qualified_id(rule),

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 import grpc
 
 from cleaner import Cleaner, CleanResult, InvalidInputError, RuleTimeoutError
-from cleaner.records import INTERNAL, describe_failure
+from cleaner.errors import INTERNAL, describe_failure
 
 from .config import SERVICE_NAME
 from .decoding import Undecodable, lenient

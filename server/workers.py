@@ -1,7 +1,8 @@
 """Run N server processes on one port (SO_REUSEPORT), forked before any gRPC object exists.
 
 This module imports no gRPC: the parent only forks, forwards signals, replaces a
-worker that dies, and waits. Each child imports and runs ``server.app``.
+worker that dies, and waits. Each child imports and runs ``app`` (the one
+dependency between the two, and one way: ``app`` never imports this module).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import time
 from types import FrameType
 
 from .config import ServerConfig
+from .signals import STOP_SIGNALS
 
 log = logging.getLogger("cleaner.server")
 QUICK_EXIT_SECONDS = 5.0
 QUICK_EXITS_ALLOWED = 3
 KILL_MARGIN_SECONDS = 5  # after the drain's grace, a worker still running is killed
-STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def run(config: ServerConfig) -> int:

@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 
-from cleaner.batch import CleanerOptions, _start_worker, clean_lines, numbered_lines
+from cleaner import CleanerOptions
+from cleaner.batch.pool import ChunkRunner, in_order
+from cleaner.batch.reading import numbered_lines
+from cleaner.batch.records import TooLong, worker_died_line
+from cleaner.batch.resume import partial_path, resume_point
+from cleaner.batch.run import clean_lines, start_worker
 from cleaner.cli import main
-from cleaner.output import partial_path, resume_point
-from cleaner.pool import ChunkRunner, in_order
-from cleaner.records import TooLong, worker_died_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -26,7 +28,7 @@ FAULTY_TASKS = """
 import os
 import time
 
-from cleaner.batch import clean_chunk
+from cleaner.batch.run import clean_chunk
 
 
 def crash_on_marker(chunk):
@@ -101,11 +103,10 @@ def test_an_interrupted_run_leaves_only_a_partial_file(tmp_path: Path) -> None:
         yield from clean_lines(numbered_lines(source.open("rb")), CleanerOptions())
         raise KeyboardInterrupt
 
-    from cleaner.cli import _write_resumable
-    from cleaner.output import Resumed
+    from cleaner.batch.resume import Resumed, write_resumable
 
     with pytest.raises(KeyboardInterrupt):
-        _write_resumable(interrupted(), str(output), Resumed())  # type: ignore[arg-type]
+        write_resumable(interrupted(), str(output), Resumed())  # type: ignore[arg-type]
     assert not output.exists()
     assert len(partial_path(str(output)).read_text(encoding="utf-8").splitlines()) == 3
 
@@ -191,7 +192,7 @@ def test_a_stuck_worker_is_stopped_and_its_record_reported(tmp_path: Path, fault
     lines[4] = json.dumps({"id": "stuck", "text": "HANG-THE-WORKER"})
     numbered = [(n, line.encode()) for n, line in enumerate(lines, start=1)]
     chunks = [numbered[:3], numbered[3:]]
-    with ChunkRunner(2, faulty.hang_on_marker, _start_worker, (CleanerOptions(),), seconds_per_record=1.0) as runner:
+    with ChunkRunner(2, faulty.hang_on_marker, start_worker, (CleanerOptions(),), seconds_per_record=1.0) as runner:
         output = list(in_order(runner, chunks, window=4, on_death=worker_died_line))
     assert [json.loads(line)["id"] for line in output] == ["r0", "r1", "r2", "r3", "stuck", "r5"]
     assert json.loads(output[4])["error"]["message"] == (

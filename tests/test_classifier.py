@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.classifier import BlockClass, classify, find_article
-from cleaner.language import stopwords
-from cleaner.tokens import tokenize
+from cleaner.document.article import BlockClass, classify, find_article
+from cleaner.document.language import stopwords
+from cleaner.text.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN_ARTICLES = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "articles").glob("*.txt"))

@@ -158,3 +158,21 @@ def test_batch_refuses_options_it_would_ignore(
 def test_module_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "cleaner", "rules", "list"], capture_output=True, text=True)
     assert done.returncode == 0 and "generic.byline" in done.stdout
+
+
+def test_version_names_the_installed_distribution() -> None:
+    from importlib.metadata import version
+
+    import cleaner
+
+    done = subprocess.run(["cleaner", "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"cleaner {version('boilerplate-cleaner')}" == f"cleaner {cleaner.__version__}"
+
+
+def test_installed_packages_are_the_projects_own_and_typed() -> None:
+    from importlib.metadata import packages_distributions
+    from importlib.resources import files
+
+    ours = sorted(name for name, dists in packages_distributions().items() if "boilerplate-cleaner" in dists)
+    assert ours == ["cleaner", "cleaner_server"]
+    assert (files("cleaner") / "py.typed").is_file() and (files("cleaner_server") / "py.typed").is_file()

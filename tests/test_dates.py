@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.dates import parse_published
+from cleaner.document.dates import parse_published
 
 
 @pytest.mark.parametrize(

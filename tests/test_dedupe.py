@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from cleaner.dedupe import EXACT_RULE, NEAR_RULE, Duplicate, block_key, find_duplicates
-from cleaner.tokens import tokenize
+from cleaner.document.dedupe import EXACT_RULE, NEAR_RULE, Duplicate, block_key, find_duplicates
+from cleaner.text.tokens import tokenize
 
 
 def duplicates(texts: list[str], removed: list[bool]) -> list[Duplicate]:

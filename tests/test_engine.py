@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, RuleTimeoutError
-from cleaner.rules.engine import Deadline
-from cleaner.rules.loading import load_pack
+from cleaner.rules.deadline import Deadline
 
 RULE = """
 [[rule]]
@@ -28,7 +27,7 @@ def rule(id: str, extra: str, must_match: str, category: str = "advert", action:
 
 
 def only(*paths: Path, timeout: float = 2.0) -> Cleaner:
-    return Cleaner.from_packs([load_pack(path) for path in paths], timeout=timeout, find_article=False)
+    return Cleaner(paths, builtin_rules=False, timeout=timeout, find_article=False)
 
 
 def test_first_matching_rule_wins(make_pack: Callable[..., Path]) -> None:

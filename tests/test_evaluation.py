@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cleaner.cli import main
-from cleaner.evaluation import evaluate, read_gold, read_html, score_page, shingles
+from cleaner.evaluation.gold import read_gold, read_html
+from cleaner.evaluation.scoring import evaluate, score_page, shingles
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "eval" / "dev.jsonl"
@@ -75,7 +76,7 @@ def test_html_pages_are_read_from_the_gzip_files() -> None:
 def test_dev_set_scores_hold() -> None:
     """Regression guard for the figures in the README (text mode must stay above 0.85)."""
     from cleaner import Cleaner
-    from cleaner.evaluation import extractors
+    from cleaner.evaluation.modes import extractors
 
     modes = extractors(Cleaner())
     pages = list(read_gold(DEV))

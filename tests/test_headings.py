@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cleaner.headings import find_headings, is_headline, is_standfirst
+from cleaner.document.headings import find_headings, is_headline, is_standfirst
 
 ARTICLE_START = 4
 

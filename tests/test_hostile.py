@@ -8,15 +8,15 @@ from pathlib import Path
 
 import grpc
 import pytest
+from cleaner_server.app import RunningServer, start
+from cleaner_server.config import ServerConfig
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 
-from cleaner import Cleaner, InvalidInputError
+from cleaner import Cleaner, CleanerOptions, InvalidInputError
 from cleaner.cli import main
-from cleaner.fuzz import check
 from cleaner.settings import Settings
-from server.app import RunningServer, start
-from server.config import ServerConfig
-from server.generated.boilerplate.v1 import cleaner_pb2 as pb
-from server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
+from fuzz.targets import check
 
 PROSE = "The council voted on Tuesday to approve the new budget for the coming year after a long debate."
 SECRET = "SECRET-INPUT-MARKER"  # must never come back in an error message
@@ -135,7 +135,9 @@ def test_hostile_batch_lines_become_error_records(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def stub() -> Iterator[pb_grpc.BoilerplateCleanerStub]:
-    running: RunningServer = start(ServerConfig(port=0, settings=Settings(max_chars=2_000_000, max_lines=10_000)))
+    running: RunningServer = start(
+        ServerConfig(port=0, cleaner=CleanerOptions(settings=Settings(max_chars=2_000_000, max_lines=10_000)))
+    )
     try:
         with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
             yield pb_grpc.BoilerplateCleanerStub(channel)

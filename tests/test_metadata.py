@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from cleaner import clean
-from cleaner.language import detect_language
-from cleaner.metadata import split_authors
+from cleaner.document.language import detect_language
+from cleaner.document.metadata import split_authors
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.blocks import segment
-from cleaner.normalise import normalise
+from cleaner.text.blocks import segment
+from cleaner.text.normalise import normalise
 
 
 def lines(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cleaner.offsets import ChainedMap, OffsetMap
+from cleaner.text.offsets import ChainedMap, OffsetMap
 
 
 def test_identity_without_edits() -> None:

@@ -15,7 +15,7 @@ PROSE = "The minister said the new centre would open in Calais on Thursday morni
 
 
 def rules(make_pack: Callable[..., Path], body: str, header: str = "") -> Cleaner:
-    return Cleaner.from_packs([load_pack(make_pack("site", body, header))], find_article=False)
+    return Cleaner(builtin_rules=False, packs=[load_pack(make_pack("site", body, header))], find_article=False)
 
 
 SPAN = """

@@ -13,13 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, InvalidInputError
-from cleaner.fuzz import InvariantError, check, clean_html, clean_text
 from cleaner.rules.loading import load_packs
 from cleaner.rules.schema import Action, Position, Scope
+from fuzz.targets import InvariantError, check, clean_html, clean_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = load_packs(())
-BOILERPLATE = sorted({example for loaded in PACKS for rule in loaded.pack.rules for example in rule.must_match})
+BOILERPLATE = sorted({example for loaded in PACKS for rule in loaded.rules for example in rule.must_match})
 PROSE = sorted(
     {
         sentence.strip()
@@ -34,7 +34,7 @@ SEPARATORS = ["\n", "\n\n", " ", "\r\n", "\n\n\n", ""]
 CONTEXT_FREE_DROPS = {
     loaded.pack.qualified_id(rule)
     for loaded in PACKS
-    for rule in loaded.pack.rules
+    for rule in loaded.rules
     if rule.action is Action.DROP and rule.position is Position.ANY and rule.scope is Scope.GLOBAL
     and not rule.signature
 }  # fmt: skip

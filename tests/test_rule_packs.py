@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, RulePackError
-from cleaner.rules.examples import example_failures
+from cleaner.packcheck import example_failures
 from cleaner.rules.loading import builtin_pack_paths, load_pack, load_packs
 
 BUILTIN = builtin_pack_paths()
@@ -19,7 +19,7 @@ def test_builtin_packs_load_without_warnings() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         packs = load_packs([])
-    names = [loaded.pack.pack.name for loaded in packs]
+    names = [loaded.info.name for loaded in packs]
     assert names[0] == "generic"
     assert {"generic", "independent", "ndtv", "afp", "sky"} <= set(names)
 
@@ -31,7 +31,7 @@ def test_every_example_of_every_rule(path: Path) -> None:
 
 def test_each_rule_has_examples_both_ways() -> None:
     for loaded in load_packs([]):
-        for rule in loaded.pack.rules:
+        for rule in loaded.rules:
             assert rule.must_match and rule.must_not_match, rule.id
 
 

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cleaner_server.app import start
+from cleaner_server.config import ServerConfig
 
 import cleaner.rules
-from cleaner.cli import _parser
+from cleaner.cli.parser import build_parser
 from cleaner.errors import RulePackError
 from cleaner.rules.loading import load_pack
-from server.app import start
-from server.config import ServerConfig
 
 LISTEN = "0A"
 # 127.0.0.1, ::ffff:127.0.0.1 and ::1 as /proc/net/tcp and tcp6 write them
@@ -34,7 +34,7 @@ def listening_addresses(port: int) -> set[str]:
 
 def test_the_server_listens_on_loopback_only_by_default() -> None:
     assert ServerConfig().host == "127.0.0.1"
-    assert _parser().parse_args(["serve"]).host == "127.0.0.1"
+    assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
     running = start(ServerConfig(port=0))
     try:
         addresses = listening_addresses(running.port)

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import grpc
 import pytest
+from cleaner_server.app import RunningServer, listen, start
+from cleaner_server.config import SERVICE_NAME, ServerConfig
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
+from cleaner_server.mapping import record_from_response
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from cleaner import Cleaner
+from cleaner import Cleaner, CleanerOptions
 from cleaner.settings import Settings
-from server.app import RunningServer, listen, start
-from server.config import SERVICE_NAME, ServerConfig
-from server.generated.boilerplate.v1 import cleaner_pb2 as pb
-from server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
-from server.mapping import record_from_response
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -29,7 +29,9 @@ MAX_CHARS = 50_000
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    running = start(ServerConfig(port=0, settings=Settings(max_chars=MAX_CHARS), max_concurrent_rpcs=8))
+    running = start(
+        ServerConfig(port=0, cleaner=CleanerOptions(settings=Settings(max_chars=MAX_CHARS)), max_concurrent_rpcs=8)
+    )
     yield running
     running.stop(0)
 
@@ -194,7 +196,9 @@ def test_rule_timeout_is_deadline_exceeded(make_pack: Callable[..., Path]) -> No
         "[[rule]]\nid = 'slow'\ncategory = 'advert'\naction = 'drop'\npattern = '''(?:a|aa)+(?:b|bb)+c'''\n"
         "must_match = ['abc']\nmust_not_match = ['x']\n",
     )
-    running = start(ServerConfig(port=0, rule_paths=(str(pack),), builtin_rules=False, settings=Settings(timeout=0.2)))
+    running = start(
+        ServerConfig(port=0, cleaner=CleanerOptions((str(pack),), builtin_rules=False, settings=Settings(timeout=0.2)))
+    )
     try:
         with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
             stub = pb_grpc.BoilerplateCleanerStub(channel)
@@ -323,7 +327,7 @@ def test_batch_against_no_server_fails_in_one_line(
     import socket
 
     from cleaner.cli import main
-    from server import client
+    from cleaner_server import client
 
     monkeypatch.setattr(client, "RETRIES", 2)
     monkeypatch.setattr(client, "FIRST_BACKOFF_SECONDS", 0.01)

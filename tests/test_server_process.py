@@ -14,13 +14,13 @@ from pathlib import Path
 
 import grpc
 import pytest
+from cleaner_server.app import start
+from cleaner_server.config import ServerConfig
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from cleaner.cli import main
-from server.app import start
-from server.config import ServerConfig
-from server.generated.boilerplate.v1 import cleaner_pb2 as pb
-from server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

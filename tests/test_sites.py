@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import learn_sites
+from cleaner.batch.sites import SiteLearner, learn_sites, site_of
 from cleaner.cli import main
-from cleaner.rules.examples import example_failures
+from cleaner.packcheck import example_failures
 from cleaner.rules.loading import load_pack
-from cleaner.sites import SiteLearner, site_of
 
 NAV = ["Home", "World", "Sign up for the Daily Brief", "Our newsroom brings you the stories that matter to the town."]
 FOOT = ["Terms | Privacy | Careers"]
@@ -68,7 +67,7 @@ def test_suggested_packs_pass_rules_check(tmp_path: Path, capsys: pytest.Capture
 def test_batch_learns_sites_and_drops_their_repeated_blocks(tmp_path: Path) -> None:
     records = [page(n) for n in range(5)] + [page(n, "other.org") for n in range(2)]
     source = write(tmp_path / "in.jsonl", records)
-    assert [pack.pack.pack.domains for pack in learn_sites(str(source))] == [["example-news.com"]]
+    assert [pack.info.domains for pack in learn_sites(str(source))] == [["example-news.com"]]
     assert main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--learn-sites"]) == 0
     results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     first = results[0]

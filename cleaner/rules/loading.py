@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import RulePackError
-from .schema import RulePack
+from .schema import PackInfo, Rule, RulePack
 
 PACK_SUFFIX = ".toml"
 
@@ -25,6 +25,14 @@ class LoadedPack:
     path: str
     pack: RulePack
     sha256: str = ""
+
+    @property
+    def info(self) -> PackInfo:
+        return self.pack.info
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.pack.rules
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -71,15 +79,14 @@ def parse_pack(data: dict[str, Any], name: str) -> RulePack:
 def load_packs(paths: Sequence[str | Path], *, builtin: bool = True) -> list[LoadedPack]:
     """Built-in packs (unless ``builtin`` is false), then the user's, in order."""
     files = (builtin_pack_paths() if builtin else []) + expand_paths(paths)
-    packs = [load_pack(path) for path in files]
-    _check_unique_names(packs)
-    return packs
+    return [load_pack(path) for path in files]
 
 
-def _check_unique_names(packs: list[LoadedPack]) -> None:
+def check_unique_names(packs: Sequence[LoadedPack]) -> None:
+    """Refuse two packs of one name: within a pack the schema keeps rule ids unique, so ids stay unique."""
     seen: dict[str, str] = {}
     for loaded in packs:
-        name = loaded.pack.pack.name
+        name = loaded.info.name
         if name in seen:
             raise RulePackError(
                 loaded.path, [(None, "pack.name", f"pack name {name!r} is already used by {seen[name]}")]

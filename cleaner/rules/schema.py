@@ -28,7 +28,7 @@ from typing import Annotated, Any
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ..fields import MetadataField
+from ..result import RULE_FIELDS
 
 
 class Category(StrEnum):
@@ -80,8 +80,7 @@ class Position(StrEnum):
 
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-DEFAULT_MAX_CHARS = 250  # boilerplate lines are short; a longer block is never matched by the rule
-FIELD_NAMES = frozenset(field.value for field in MetadataField)
+DEFAULT_RULE_MAX_CHARS = 250  # boilerplate lines are short; a longer block is never matched by the rule
 _NUMBERED_REFERENCE = regex.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<\d+>)")
 LIST_REFERENCE = regex.compile(r"(?<!\\)((?:\\\\)*)\\L<([A-Za-z_]\w*)>")
 
@@ -117,14 +116,21 @@ class Rule(BaseModel):
     end: str | None = None
     max_blocks: Annotated[int, Field(ge=1)] | None = None
     position: Position = Position.ANY
-    max_chars: Annotated[int, Field(ge=1)] = DEFAULT_MAX_CHARS
+    max_chars: Annotated[int, Field(ge=1)] = DEFAULT_RULE_MAX_CHARS
     case_sensitive: bool = False
     scope: Scope = Scope.GLOBAL
     signature: bool = False
     fallback: bool = False  # tried after every other rule: a broad heuristic that must not take a named match
-    field: MetadataField | None = None
+    field: str | None = None
     must_match: list[str] = Field(min_length=1)
     must_not_match: list[str] = Field(min_length=1)
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, value: str | None) -> str | None:
+        if value is not None and value not in RULE_FIELDS:
+            raise ValueError(f"unknown metadata field {value!r} (choose from {', '.join(RULE_FIELDS)})")
+        return value
 
     @field_validator("pattern", "end")
     @classmethod
@@ -150,8 +156,7 @@ class Rule(BaseModel):
             raise ValueError(f"a phrase is {longest} characters long; raise 'max_chars'")
         if self.action is Action.METADATA and self.field is None and not self.field_groups:
             raise ValueError(
-                "action 'metadata' needs 'field' or a named group called after a field "
-                f"({', '.join(sorted(FIELD_NAMES))})"
+                f"action 'metadata' needs 'field' or a named group called after a field ({', '.join(RULE_FIELDS)})"
             )
         if self.field is not None and self.action is not Action.METADATA:
             raise ValueError("'field' is only for action 'metadata'")
@@ -163,7 +168,7 @@ class Rule(BaseModel):
         if self.pattern is None:
             return ()
         names = regex.findall(r"\(\?P?<([A-Za-z_]\w*)>", self.pattern)
-        return tuple(name for name in dict.fromkeys(names) if name in FIELD_NAMES)
+        return tuple(name for name in dict.fromkeys(names) if name in RULE_FIELDS)
 
 
 class PackInfo(BaseModel):
@@ -179,7 +184,7 @@ class PackInfo(BaseModel):
 class RulePack(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    pack: PackInfo
+    info: PackInfo = Field(alias="pack")
     lists: dict[Annotated[str, Field(pattern=r"^[A-Za-z_]\w*$")], list[str]] = {}
     rules: list[Rule] = Field(default=[], alias="rule")
 
@@ -198,11 +203,11 @@ class RulePack(BaseModel):
 
     @model_validator(mode="after")
     def _attribution_is_possible(self) -> RulePack:
-        if not self.pack.publisher and any(rule.signature for rule in self.rules):
+        if not self.info.publisher and any(rule.signature for rule in self.rules):
             raise ValueError("signature rules need [pack] publisher")
-        if not (self.pack.publisher or self.pack.domains) and any(rule.scope is Scope.SITE for rule in self.rules):
+        if not (self.info.publisher or self.info.domains) and any(rule.scope is Scope.SITE for rule in self.rules):
             raise ValueError("rules with scope 'site' need [pack] publisher or domains")
         return self
 
     def qualified_id(self, rule: Rule) -> str:
-        return f"{self.pack.name}.{rule.id}"
+        return f"{self.info.name}.{rule.id}"

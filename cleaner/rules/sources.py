@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import regex
 
+from .groups import field_group, list_name
 from .schema import LIST_REFERENCE, Rule, RulePack, list_references
 
 _GROUP_NAME = regex.compile(r"(?<!\\)((?:\\\\)*)\(\?P?<([A-Za-z_]\w*)>")
@@ -14,17 +15,15 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 Lists = dict[str, list[str]]
 
 
-def alternative(pack: RulePack, rule: Rule, name: str, list_prefix: str) -> tuple[str, Lists]:
-    """``(?P<name>(?i:...))`` for the rule's pattern, groups renamed ``name_group``, lists prefixed."""
+def alternative(pack: RulePack, rule: Rule, group: str, pack_index: int) -> tuple[str, Lists]:
+    """``(?P<group>(?i:...))`` for the rule's pattern, with its groups and its pack's lists renamed private."""
     assert rule.pattern is not None
-    source = _GROUP_NAME.sub(lambda m: f"{m[1]}(?P<{name}_{m[2]}>", rule.pattern)
-    source = _GROUP_REFERENCE.sub(lambda m: f"{m[1]}{m[2]}{name}_{m[3]}", source)
+    source = _GROUP_NAME.sub(lambda m: f"{m[1]}(?P<{field_group(group, m[2])}>", rule.pattern)
+    source = _GROUP_REFERENCE.sub(lambda m: f"{m[1]}{m[2]}{field_group(group, m[3])}", source)
     used = list_references(source)
-    source = LIST_REFERENCE.sub(lambda m: f"{m[1]}\\L<{list_prefix}{m[2]}>", source)
+    source = LIST_REFERENCE.sub(lambda m: f"{m[1]}\\L<{list_name(pack_index, m[2])}>", source)
     flags = "-i" if rule.case_sensitive else "i"
-    return f"(?P<{name}>(?{flags}:{source}))", {
-        f"{list_prefix}{used_name}": pack.lists[used_name] for used_name in used
-    }
+    return f"(?P<{group}>(?{flags}:{source}))", {list_name(pack_index, name): pack.lists[name] for name in used}
 
 
 def phrase_key(text: str) -> str:

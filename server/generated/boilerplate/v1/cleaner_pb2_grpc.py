@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from server.generated.boilerplate.v1 import cleaner_pb2 as server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2
+from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in server/generated/boilerplate/v1/cleaner_pb2_grpc.py depends on'
+        + ' but the generated code in cleaner_server/generated/boilerplate/v1/cleaner_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -36,18 +36,18 @@ class BoilerplateCleanerStub:
         """
         self.Clean = channel.unary_unary(
                 '/boilerplate.v1.BoilerplateCleaner/Clean',
-                request_serializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
-                response_deserializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
+                request_serializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
+                response_deserializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
                 _registered_method=True)
         self.CleanStream = channel.stream_stream(
                 '/boilerplate.v1.BoilerplateCleaner/CleanStream',
-                request_serializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
-                response_deserializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
+                request_serializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
+                response_deserializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
                 _registered_method=True)
         self.ListRules = channel.unary_unary(
                 '/boilerplate.v1.BoilerplateCleaner/ListRules',
-                request_serializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesRequest.SerializeToString,
-                response_deserializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesResponse.FromString,
+                request_serializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesRequest.SerializeToString,
+                response_deserializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesResponse.FromString,
                 _registered_method=True)
 
 
@@ -82,18 +82,18 @@ def add_BoilerplateCleanerServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Clean': grpc.unary_unary_rpc_method_handler(
                     servicer.Clean,
-                    request_deserializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.FromString,
-                    response_serializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.SerializeToString,
+                    request_deserializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.FromString,
+                    response_serializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.SerializeToString,
             ),
             'CleanStream': grpc.stream_stream_rpc_method_handler(
                     servicer.CleanStream,
-                    request_deserializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.FromString,
-                    response_serializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.SerializeToString,
+                    request_deserializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.FromString,
+                    response_serializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.SerializeToString,
             ),
             'ListRules': grpc.unary_unary_rpc_method_handler(
                     servicer.ListRules,
-                    request_deserializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesRequest.FromString,
-                    response_serializer=server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesResponse.SerializeToString,
+                    request_deserializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesRequest.FromString,
+                    response_serializer=cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -121,8 +121,8 @@ class BoilerplateCleaner:
             request,
             target,
             '/boilerplate.v1.BoilerplateCleaner/Clean',
-            server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
-            server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
+            cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
+            cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -148,8 +148,8 @@ class BoilerplateCleaner:
             request_iterator,
             target,
             '/boilerplate.v1.BoilerplateCleaner/CleanStream',
-            server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
-            server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
+            cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanRequest.SerializeToString,
+            cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.CleanResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -175,8 +175,8 @@ class BoilerplateCleaner:
             request,
             target,
             '/boilerplate.v1.BoilerplateCleaner/ListRules',
-            server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesRequest.SerializeToString,
-            server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesResponse.FromString,
+            cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesRequest.SerializeToString,
+            cleaner__server_dot_generated_dot_boilerplate_dot_v1_dot_cleaner__pb2.ListRulesResponse.FromString,
             options,
             channel_credentials,
             insecure,

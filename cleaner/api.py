@@ -1,0 +1,144 @@
+"""The public API: ``Cleaner`` compiles the rules once; ``clean`` uses the built-in packs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import regex
+
+from .document.attribution import Publishers
+from .document.run import DocumentRun
+from .errors import InvalidInputError
+from .html.extract import PageHints, extract
+from .result import CleanResult
+from .rules.engine import RuleSet
+from .rules.loading import LoadedPack, load_packs
+from .settings import Settings
+
+_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+class Cleaner:
+    """Rules compiled once; ``clean`` is thread-safe and may be called concurrently.
+
+    ``rule_paths``: extra pack files or folders (one path, or several), loaded
+    after the built-in packs (unless ``builtin_rules`` is false); ``packs``:
+    packs already loaded, after those. Keyword options are the fields of
+    ``Settings``: ``timeout`` (CPU seconds of rule matching per document),
+    ``max_chars``, ``max_lines`` and ``find_article``.
+    """
+
+    def __init__(
+        self,
+        rule_paths: str | Path | Sequence[str | Path] = (),
+        *,
+        builtin_rules: bool = True,
+        packs: Sequence[LoadedPack] = (),
+        **settings: float | int | bool,
+    ) -> None:
+        paths = [rule_paths] if isinstance(rule_paths, str | Path) else rule_paths
+        self.settings = Settings(**settings)  # validated before any pack is read
+        self.rules = RuleSet(load_packs(paths, builtin=builtin_rules) + list(packs))
+        self._publishers = Publishers(self.rules.packs)
+
+    @property
+    def timeout(self) -> float:
+        return self.settings.timeout
+
+    def clean(
+        self,
+        text: str | None = None,
+        *,
+        html: str | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        id: str | None = None,
+        timeout: float | None = None,
+    ) -> CleanResult:
+        """Clean plain text, or HTML through trafilatura; offsets refer to that text.
+
+        ``timeout`` overrides the cleaner's time budget for rule matching.
+        """
+        hints = PageHints()
+        extracted = False
+        if html is not None and text is not None:
+            raise InvalidInputError("give either text or html, not both")
+        if url is not None:
+            self._check_url(url)
+        if html is not None:
+            self._check_input("html", html)
+            text, hints, extracted = extract(html, url)
+            if not text.strip():
+                raise InvalidInputError("html holds no text")
+        elif text is None:
+            raise InvalidInputError("no text and no html given")
+        self._check_input("text", text)
+        if not text.strip():
+            raise InvalidInputError("text is empty")
+        lines = text.count("\n") + 1
+        if lines > self.settings.max_lines:
+            raise InvalidInputError(f"text has {lines:,} lines; the limit is {self.settings.max_lines:,}")
+        run = DocumentRun(
+            self.rules,
+            text,
+            hints,
+            url=url,
+            attribution=self._publishers.attribute(url, source),
+            timeout=self.settings.timeout if timeout is None else timeout,
+            find_article=self.settings.find_article and not extracted,
+        )
+        return run.result(id)
+
+    def _check_input(self, name: str, value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidInputError(f"{name} must be a string, not {type(value).__name__}")
+        if len(value) > self.settings.max_chars:
+            raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {self.settings.max_chars:,}")
+        surrogate = _LONE_SURROGATE.search(value)
+        if surrogate is not None:
+            raise InvalidInputError(f"{name} is not valid Unicode: lone surrogate at offset {surrogate.start()}")
+
+    def _check_url(self, url: str) -> None:
+        self._check_input("url", url)
+        try:
+            urlsplit(url)
+        except ValueError as error:
+            raise InvalidInputError(f"url is not a valid URL: {error}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerOptions:
+    """How to build a ``Cleaner``: picklable, so each worker process builds its own."""
+
+    rule_paths: tuple[str, ...] = ()
+    builtin_rules: bool = True
+    packs: tuple[LoadedPack, ...] = ()
+    settings: Settings = Settings()
+
+    def build(self) -> Cleaner:
+        return Cleaner(
+            self.rule_paths, builtin_rules=self.builtin_rules, packs=self.packs, **self.settings.model_dump()
+        )
+
+
+@cache
+def default_cleaner() -> Cleaner:
+    """The cleaner with the built-in packs, built on first use."""
+    return Cleaner()
+
+
+def clean(
+    text: str | None = None,
+    *,
+    html: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    id: str | None = None,
+    timeout: float | None = None,
+) -> CleanResult:
+    """Clean one document with the built-in rules; see ``Cleaner.clean``."""
+    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout)

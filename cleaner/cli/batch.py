@@ -1,0 +1,135 @@
+"""``cleaner batch INPUT -o OUTPUT``: one output record per input line, in order, resumable."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
+
+from tqdm import tqdm
+
+from ..batch.reading import count_lines, max_line_bytes, numbered_lines
+from ..batch.resume import Resumed, partial_path, resume_point, skip_done, write_resumable
+from ..batch.run import clean_lines
+from ..batch.sites import learn_sites
+from . import plugins
+from .options import add_rule_options, cleaner_options
+from .plugins import Commands
+
+SERVER_SIDE_OPTIONS = ("--rules", "--no-builtin-rules", "--timeout", "--max-chars", "--max-lines", "--workers")
+CLIENT_OPTIONS = ("--tls-ca", "--window")
+
+
+def add_command(commands: Commands) -> None:
+    batch = commands.add_parser("batch", help="clean a JSONL file: one output record per input line")
+    batch.add_argument("input", metavar="INPUT", help="JSONL input; - reads standard input")
+    batch.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="JSONL output; - writes standard output")
+    batch.add_argument("--workers", type=int, default=1, metavar="N", help="clean in N processes (default 1)")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    batch.add_argument("--server", metavar="HOST:PORT", help="clean on a running `cleaner serve` instead")
+    batch.add_argument("--tls-ca", metavar="FILE", help="with --server: CA certificate of a TLS server")
+    batch.add_argument("--window", type=int, default=64, metavar="N", help="with --server: requests in flight")
+    batch.add_argument(
+        "--learn-sites",
+        action="store_true",
+        help="read INPUT twice: first learn each site's repeated blocks, then clean with them",
+    )
+    batch.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the interrupted run that wrote OUTPUT's partial file, after its last complete line",
+    )
+    add_rule_options(batch)
+    batch.set_defaults(command=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = cleaner_options(args)
+    if args.resume and args.output == "-":
+        print("cleaner batch: --resume needs an output file", file=sys.stderr)
+        return 2
+    misplaced = _misplaced_options(args)
+    if misplaced:
+        print(f"cleaner batch: {misplaced}", file=sys.stderr)
+        return 2
+    if args.learn_sites:
+        if args.input == "-" or args.server:
+            print("cleaner batch: --learn-sites needs an input file and in-process cleaning", file=sys.stderr)
+            return 2
+        learned = learn_sites(args.input)
+        print(f"cleaner batch: learned repeated blocks of {len(learned)} sites", file=sys.stderr)
+        options = replace(options, packs=tuple(learned))
+    if args.server is None:
+        options.build()  # fail fast on a bad rule pack, before any output exists
+    if args.resume and Path(args.output).exists() and not partial_path(args.output).exists():
+        print(f"cleaner batch: nothing to resume, {args.output} is complete", file=sys.stderr)
+        return 0
+    resumed = _start_point(args)
+    source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
+    show = not args.no_progress and sys.stderr.isatty()
+    with source, ExitStack() as stack:
+        numbered = skip_done(numbered_lines(source, max_line_bytes(options.settings)), resumed)
+        if args.server is None:
+            lines = clean_lines(numbered, options, workers=args.workers)
+        else:
+            remote = stack.enter_context(plugins.remote(args.server, tls_ca=args.tls_ca, window=args.window))
+            lines = remote.clean_lines(numbered)
+        total = count_lines(args.input) if show else None
+        progress = tqdm(lines, total=total, initial=resumed.lines, unit="rec", disable=not show)
+        if args.output == "-":
+            _write(progress, sys.stdout)
+        else:
+            _write_resumable(progress, args.output, resumed)
+    return 0
+
+
+def _start_point(args: argparse.Namespace) -> Resumed:
+    """Where this run starts: after the partial output's complete lines with --resume, else at the top."""
+    if args.output == "-":
+        return Resumed()
+    if not args.resume:
+        if partial_path(args.output).exists():
+            print(f"cleaner batch: starting over; {partial_path(args.output)} is discarded", file=sys.stderr)
+        return Resumed()
+    resumed = resume_point(args.output)
+    if resumed.lines:
+        print(f"cleaner batch: resuming after line {resumed.lines:,}", file=sys.stderr)
+    return resumed
+
+
+def _misplaced_options(args: argparse.Namespace) -> str:
+    """Options that would be silently ignored: cleaning options with --server, client options without."""
+    defaults = _defaults()
+    flags = [f"--{name.replace('_', '-')}" for name in vars(args) if getattr(args, name) != getattr(defaults, name)]
+    if args.server is not None:
+        local = [flag for flag in flags if flag in SERVER_SIDE_OPTIONS]
+        return f"{', '.join(local)}: the server's own settings apply; give them to `cleaner serve`" if local else ""
+    remote = [flag for flag in flags if flag in CLIENT_OPTIONS]
+    return f"{', '.join(remote)}: only with --server" if remote else ""
+
+
+def _defaults() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_command(parser.add_subparsers())
+    return parser.parse_args(["batch", "-", "-o", "-"])
+
+
+def _write(lines: Iterable[str], sink: IO[str]) -> None:
+    for line in lines:
+        sink.write(line + "\n")
+
+
+def _write_resumable(lines: Iterable[str], output: str, resumed: Resumed) -> None:
+    try:
+        write_resumable(lines, output, resumed)
+    except BaseException:
+        print(
+            f"cleaner batch: interrupted; {partial_path(output)} keeps the lines written so far "
+            "(run again with --resume to continue)",
+            file=sys.stderr,
+        )
+        raise

@@ -1,0 +1,79 @@
+"""``cleaner clean FILE...``: print the cleaned body, or the full record, or write one file per input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import CleanerError
+from .options import add_rule_options, cleaner_options
+from .plugins import Commands
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+def add_command(commands: Commands) -> None:
+    clean = commands.add_parser("clean", help="clean text or HTML files and print or write the bodies")
+    clean.add_argument("files", nargs="+", metavar="FILE", help="files to clean; - reads standard input")
+    clean.add_argument("--out", metavar="DIR", help="write each result to DIR instead of printing it")
+    clean.add_argument("--json", action="store_true", help="the full JSON record instead of the body")
+    clean.add_argument("--html", action="store_true", help="treat input as HTML (default: by file suffix)")
+    clean.add_argument("--url", help="the page URL (helps name the publisher)")
+    clean.add_argument("--source", help="a publisher hint, e.g. 'The Independent'")
+    add_rule_options(clean)
+    clean.set_defaults(command=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    cleaner = cleaner_options(args).build()
+    out = Path(args.out) if args.out else None
+    if out:
+        clash = _same_output_name(args.files)
+        if clash:
+            print(f"cleaner clean: {clash[0]} and {clash[1]} would write the same file in {out}", file=sys.stderr)
+            return 2
+        out.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for name in args.files:
+        try:
+            content = _read(name)
+            html = args.html or Path(name).suffix.lower() in HTML_SUFFIXES
+            result = cleaner.clean(
+                None if html else content, html=content if html else None, url=args.url, source=args.source, id=name
+            )
+        except (OSError, UnicodeDecodeError, CleanerError) as error:
+            print(f"cleaner: {name}: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.body
+        if out:
+            (out / f"{_output_stem(name)}{'.json' if args.json else '.txt'}").write_text(
+                rendered + "\n", encoding="utf-8"
+            )
+        else:
+            if len(args.files) > 1:
+                print(f"==> {name} <==")
+            print(rendered)
+    return 1 if failures else 0
+
+
+def _output_stem(name: str) -> str:
+    return "stdin" if name == "-" else Path(name).stem
+
+
+def _same_output_name(names: Sequence[str]) -> tuple[str, str] | None:
+    """Two inputs whose results would overwrite each other in the --out folder."""
+    first_by_stem: dict[str, str] = {}
+    for name in names:
+        earlier = first_by_stem.setdefault(_output_stem(name), name)
+        if earlier != name:
+            return earlier, name
+    return None
+
+
+def _read(name: str) -> str:
+    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    return data.decode("utf-8")

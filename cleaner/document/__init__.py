@@ -1,0 +1,1 @@
+"""The run of one document: rule verdicts, fragments, duplicates, the article, headings and metadata."""

@@ -1,0 +1,72 @@
+"""Collect metadata from rule captures, hints and the cleaned body.
+
+Every field a rule may fill (``result.RULE_FIELDS``) is collected the same
+way: the first value found wins, list fields accumulate distinct values. A few
+fields are tidied on the way in (``_TIDY``): bylines split into names, dates
+parsed into ISO 8601, shouted datelines title-cased.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import regex
+
+from ..result import LIST_FIELDS, RULE_FIELDS, Metadata
+from .dates import parse_published
+
+_AUTHOR_SEPARATORS = regex.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", regex.IGNORECASE)
+_BY_PREFIX = regex.compile(r"^(?:written\s+)?by[:\s]+", regex.IGNORECASE)
+_EDGE_PUNCTUATION = " \t.,;:|-–—"
+
+
+def split_authors(byline: str) -> list[str]:
+    """Names in a byline: "By Jane Doe and John Roe" → ["Jane Doe", "John Roe"]."""
+    names = _AUTHOR_SEPARATORS.split(_BY_PREFIX.sub("", byline.strip()))
+    return [name.strip(_EDGE_PUNCTUATION) for name in names if name.strip(_EDGE_PUNCTUATION)]
+
+
+def _as_is(value: str) -> list[str]:
+    return [value]
+
+
+def _dateline(value: str) -> list[str]:
+    return [value.title() if value.isupper() else value]
+
+
+def _published(value: str) -> list[str]:
+    parsed = parse_published(value)
+    return [parsed] if parsed else []
+
+
+_TIDY: dict[str, Callable[[str], list[str]]] = {
+    "authors": split_authors,
+    "published": _published,
+    "dateline": _dateline,
+}
+
+
+@dataclass
+class MetadataBuilder:
+    """Fills each field once: the first value found wins; list fields accumulate."""
+
+    values: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in RULE_FIELDS})
+
+    def add(self, name: str, value: str) -> None:
+        value = value.strip() if name == "captions" else value.strip(_EDGE_PUNCTUATION)
+        if not value:
+            return
+        found = self.values[name]
+        for tidied in _TIDY.get(name, _as_is)(value):
+            if tidied not in found and (name in LIST_FIELDS or not found):
+                found.append(tidied)
+
+    def has(self, name: str) -> bool:
+        return bool(self.values[name])
+
+    def build(self, words: int, language: str) -> Metadata:
+        fields = {
+            name: found if name in LIST_FIELDS else (found[0] if found else "") for name, found in self.values.items()
+        }
+        return Metadata(**fields, language=language, word_count=words)

@@ -1,0 +1,246 @@
+"""Clean one document: normalise → blocks → rules → fragments → duplicates → article → headings → result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..html.extract import PageHints
+from ..result import CleanResult, Removal, Stats
+from ..rules.deadline import Deadline
+from ..rules.engine import Hit, RuleSet
+from ..rules.schema import Category
+from ..text.blocks import Block, segment
+from ..text.normalise import normalise
+from ..text.tokens import tokenize
+from .article import Article, BlockClass, find_article
+from .attribution import Attribution
+from .dedupe import Duplicate, block_key, find_duplicates
+from .fragments import cut, group_by_block, has_content, merged_verdict
+from .headings import find_headings
+from .language import page_language, stopwords
+from .metadata import MetadataBuilder
+from .verdicts import Stage, Verdict, decide_blocks
+
+TITLE_RULE = "heading.title"
+SUBTITLE_RULE = "heading.subtitle"
+HEADING_SEARCH_BLOCKS = 3
+OUTSIDE_ARTICLE = {
+    BlockClass.PROSE: ("classifier.prose-outside-article", Category.RELATED),
+    BlockClass.SENTENCE: ("classifier.sentence-outside-article", Category.RELATED),
+    BlockClass.ITEM: ("classifier.list-item-outside-article", Category.RELATED),
+    BlockClass.HEADLINE: ("classifier.headline-outside-article", Category.RELATED),
+    BlockClass.SHORT: ("classifier.short-line-outside-article", Category.NAVIGATION),
+    BlockClass.NOISE: ("classifier.noise-outside-article", Category.OTHER),
+}
+
+
+@dataclass(slots=True)
+class BlockState:
+    """One block as the run sees it: its text with fragments cut out, its tokens, and why it left (if it did)."""
+
+    block: Block
+    text: str
+    tokens: list[str]
+    verdict: Verdict | None = None
+    cuts: list[Hit] = field(default_factory=list)
+
+    @property
+    def index(self) -> int:
+        return self.block.index
+
+
+class DocumentRun:
+    """The state of cleaning one document; ``result`` runs the pipeline once."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        text: str,
+        hints: PageHints,
+        *,
+        url: str | None,
+        attribution: Attribution,
+        timeout: float,
+        find_article: bool,
+    ) -> None:
+        self.rules = rules
+        self.text = text
+        self.hints = hints
+        self.url = url
+        self.find_article = find_article
+        self.attribution = attribution
+        self.deadline = Deadline(timeout)
+        self.normalised = normalise(text)
+        self.states = [BlockState(block, block.text, tokenize(block.text)) for block in segment(self.normalised)]
+        self.metadata = MetadataBuilder()
+        self.metadata.add("publisher", attribution.publisher)
+
+    def result(self, id: str | None) -> CleanResult:
+        self._apply_rules()
+        duplicates = find_duplicates(
+            [state.tokens for state in self.states],
+            [state.text for state in self.states],
+            [state.verdict is not None for state in self.states],
+        )
+        for duplicate in duplicates:
+            self.states[duplicate.index].verdict = Verdict(
+                duplicate.rule, Category.DUPLICATE, Stage.DUPLICATE, duplicate.index
+            )
+        kept = self._kept()
+        language = page_language([state.text for state in kept], [state.tokens for state in kept])
+        article = None
+        if self.find_article:
+            article = find_article(
+                [state.text for state in kept], [state.tokens for state in kept], stopwords(language)
+            )
+        self._find_headings(kept, article)
+        if article is not None:
+            self._leave_out_all_but(article, kept)
+            self._keep_copies_inside(kept[article.start], kept[article.end], duplicates)
+        kept = self._kept()
+        body = "\n\n".join(state.text for state in kept)
+        removed = sorted(self._block_removals() + self._fragment_removals(kept), key=lambda r: r.start)
+        self._collect_metadata(kept)
+        return CleanResult(
+            id=id,
+            body=body,
+            metadata=self.metadata.build(sum(len(state.tokens) for state in kept), language),
+            removed=removed,
+            stats=Stats(
+                chars_in=len(self.text),
+                chars_out=len(body),
+                blocks_in=len(self.states),
+                blocks_kept=len(kept),
+                blocks_removed=len(self.states) - len(kept),
+                duplicates=len(duplicates),
+            ),
+            input_text=self.text,
+        )
+
+    # -- rules ---------------------------------------------------------------
+
+    def _apply_rules(self) -> None:
+        text = self.normalised.text
+        blocks = [state.block for state in self.states]
+        found = self.rules.scan_blocks(text, blocks, self.deadline)
+        self.attribution.sign(found.values())
+        index_at = {block.start: block.index for block in blocks}
+        hits: dict[int, Hit] = {}
+        for start, first in found.items():
+            hit = self._applicable(first)
+            if hit is not None:
+                hits[index_at[start]] = hit
+        tokens = [state.tokens for state in self.states]
+        verdicts, bounds = decide_blocks(blocks, tokens, hits, self._next_hit, self.deadline)
+        for state, verdict in zip(self.states, verdicts, strict=True):
+            state.verdict = verdict
+        fragments = self.rules.scan_inline(text, bounds.spans(blocks, len(text)), self.deadline)
+        for index, block_hits in group_by_block(blocks, verdicts, fragments, bounds, self.attribution.admits).items():
+            state = self.states[index]
+            state.cuts = block_hits
+            state.text = cut(state.block, block_hits)
+            state.tokens = tokenize(state.text)
+            if not has_content(state.text):
+                state.verdict = merged_verdict(block_hits, index)
+
+    def _applicable(self, hit: Hit | None) -> Hit | None:
+        """``hit``, or the next rule matching its block, whose scope includes this document."""
+        while hit is not None and not self.attribution.admits(hit):
+            hit = self.rules.next_block_hit(self.normalised.text, hit, self.deadline)
+        return hit
+
+    def _next_hit(self, hit: Hit) -> Hit | None:
+        return self._applicable(self.rules.next_block_hit(self.normalised.text, hit, self.deadline))
+
+    def _kept(self) -> list[BlockState]:
+        return [state for state in self.states if state.verdict is None]
+
+    # -- article and headings --------------------------------------------------
+
+    def _leave_out_all_but(self, article: Article, kept: list[BlockState]) -> None:
+        """Every block outside the article run leaves, with its class as the reason."""
+        for position, state in enumerate(kept):
+            if state.verdict is None and not article.contains(position):
+                rule, category = OUTSIDE_ARTICLE[article.classes[position]]
+                state.verdict = Verdict(rule, category, Stage.ARTICLE, state.index)
+
+    def _keep_copies_inside(self, first: BlockState, last: BlockState, duplicates: list[Duplicate]) -> None:
+        """A repeated block inside the article (``first`` to ``last``) stays when its first copy left as outside it."""
+        for duplicate in duplicates:
+            earlier = self.states[duplicate.first].verdict if duplicate.first >= 0 else None
+            if earlier is not None and earlier.stage is Stage.ARTICLE and first.index <= duplicate.index <= last.index:
+                self.states[duplicate.index].verdict = None
+
+    def _find_headings(self, kept: list[BlockState], article: Article | None) -> None:
+        if self.hints.title:
+            self._match_page_headings(kept)
+            return
+        title, subtitle = find_headings(
+            [state.text for state in kept], None if article is None else article.start, self.url
+        )
+        if title is not None:
+            self._mark(kept[title], TITLE_RULE, Category.TITLE, "title")
+        if subtitle is not None:
+            self._mark(kept[subtitle], SUBTITLE_RULE, Category.SUBTITLE, "subtitle")
+
+    def _match_page_headings(self, kept: list[BlockState]) -> None:
+        """HTML input: take out the blocks that repeat the page's title and description."""
+        wanted = [(self.hints.title, TITLE_RULE, Category.TITLE, "title")]
+        if self.hints.description:
+            wanted.append((self.hints.description, SUBTITLE_RULE, Category.SUBTITLE, "subtitle"))
+        for value, rule, category, name in wanted:
+            key = block_key(value)
+            match = next((state for state in kept[:HEADING_SEARCH_BLOCKS] if block_key(state.text) == key), None)
+            if match is not None:
+                self._mark(match, rule, category, name)
+                kept = [state for state in kept if state is not match]
+            elif name == "title":
+                self.metadata.add("title", value)
+
+    def _mark(self, state: BlockState, rule: str, category: str, name: str) -> None:
+        state.verdict = Verdict(rule, category, Stage.HEADING, state.index, {name: state.text})
+
+    # -- removals and metadata -------------------------------------------------
+
+    def _block_removals(self) -> list[Removal]:
+        """One removal per run of blocks that left for the same decision."""
+        removals: list[Removal] = []
+        previous: Verdict | None = None
+        for state in self.states:
+            verdict = state.verdict
+            if verdict is not None and verdict == previous:
+                last = removals[-1]
+                removals[-1] = self._removal(last.rule, last.category, last.start, state.block.source_end)
+            elif verdict is not None:
+                block = state.block
+                removals.append(self._removal(verdict.rule, verdict.category, block.source_start, block.source_end))
+            previous = verdict
+        return removals
+
+    def _fragment_removals(self, kept: list[BlockState]) -> list[Removal]:
+        offsets = self.normalised.offsets
+        return [
+            self._removal(hit.rule.id, hit.rule.category, offsets.start(hit.start), offsets.end(hit.end))
+            for state in kept
+            for hit in state.cuts
+        ]
+
+    def _removal(self, rule: str, category: str, start: int, end: int) -> Removal:
+        """A removal of ``input[start:end]``."""
+        return Removal(rule=rule, category=str(category), start=start, end=end, text=self.text[start:end])
+
+    def _collect_metadata(self, kept: list[BlockState]) -> None:
+        for state in self.states:
+            if state.verdict is not None:
+                self.metadata.add("publisher", state.verdict.publisher)
+                for name, value in state.verdict.fields.items():
+                    self.metadata.add(name, value)
+        for state in kept:
+            for hit in state.cuts:
+                for name, value in hit.fields.items():
+                    self.metadata.add(name, value)
+        if not self.metadata.has("authors"):
+            for author in self.hints.authors:
+                self.metadata.add("authors", author)
+        self.metadata.add("published", self.hints.published)
+        self.metadata.add("publisher", self.hints.publisher)

@@ -1,0 +1,1 @@
+"""Scoring cleaned bodies against gold bodies (``cleaner eval``)."""

@@ -1,0 +1,1 @@
+"""HTML input: the page's text and the metadata its markup gives."""

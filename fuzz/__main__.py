@@ -1,0 +1,5 @@
+import sys
+
+from .targets import main
+
+main(sys.argv)

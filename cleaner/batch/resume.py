@@ -3,7 +3,9 @@
 Lines go to ``.OUTPUT.partial`` beside ``OUTPUT``; only a run that reaches the
 end of its input renames it to ``OUTPUT``. An interrupted run leaves the partial
 file, and ``--resume`` keeps its complete lines (a torn last line is cut off),
-skips that many input lines and appends the rest.
+skips that many input lines and appends the rest. When ``OUTPUT`` is a symlink,
+both are the file it points to (the link stays); an output that is not a
+regular file is written in place, without this protocol (see ``output``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import FAILED_PRECONDITION, CleanerError
+from .output import keep_permissions
 from .records import Numbered, RecordError, TooLong, parse_line
 
 READ_BLOCK_BYTES = 1 << 20
@@ -37,8 +40,8 @@ class Resumed:
 
 
 def partial_path(output: str) -> Path:
-    """The deterministic file an unfinished run of ``output`` writes to."""
-    target = Path(output)
+    """The deterministic file an unfinished run of ``output`` writes to: beside the file a symlink leads to."""
+    target = Path(os.path.realpath(output))
     return target.with_name(f".{target.name}.partial")
 
 
@@ -68,7 +71,9 @@ def resumable_output(output: str, resumed: Resumed) -> Iterator[IO[str]]:
         yield stream
         stream.flush()
         os.fsync(stream.fileno())
-    os.replace(partial, output)
+    target = os.path.realpath(output)  # a symlink is followed: its target is replaced, the link stays
+    keep_permissions(partial, target)
+    os.replace(partial, target)
 
 
 def write_resumable(lines: Iterable[str], output: str, resumed: Resumed) -> None:

@@ -12,6 +12,7 @@ from typing import IO
 
 from tqdm import tqdm
 
+from ..batch.output import OutputError, output_target
 from ..batch.reading import count_lines, max_line_bytes, numbered_lines
 from ..batch.resume import Resumed, partial_path, resume_point, skip_done, write_resumable
 from ..batch.run import clean_lines
@@ -49,12 +50,18 @@ def add_command(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = cleaner_options(args)
-    if args.resume and args.output == "-":
-        print("cleaner batch: --resume needs an output file", file=sys.stderr)
-        return 2
     misplaced = _misplaced_options(args)
     if misplaced:
         print(f"cleaner batch: {misplaced}", file=sys.stderr)
+        return 2
+    try:
+        target = None if args.output == "-" else output_target(args.output)
+    except OutputError as error:
+        print(f"cleaner batch: {error}", file=sys.stderr)
+        return 2
+    if args.resume and (target is None or target.in_place):
+        what = "standard output is" if target is None else f"{args.output} is {target.kind},"
+        print(f"cleaner batch: --resume needs a regular output file; {what} written in place", file=sys.stderr)
         return 2
     if args.learn_sites:
         if args.input == "-" or args.server:
@@ -68,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and Path(args.output).exists() and not partial_path(args.output).exists():
         print(f"cleaner batch: nothing to resume, {args.output} is complete", file=sys.stderr)
         return 0
-    resumed = _start_point(args)
+    resumed = Resumed() if target is None or target.in_place else _start_point(args)
     source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
     show = not args.no_progress and sys.stderr.isatty()
     with source, ExitStack() as stack:
@@ -80,8 +87,11 @@ def run(args: argparse.Namespace) -> int:
             lines = remote.clean_lines(numbered)
         total = count_lines(args.input) if show else None
         progress = tqdm(lines, total=total, initial=resumed.lines, unit="rec", disable=not show)
-        if args.output == "-":
+        if target is None:
             _write(progress, sys.stdout)
+        elif target.in_place:  # a device, FIFO or open descriptor: no partial file, no rename
+            with open(target.name, "a", encoding="utf-8", newline="\n") as sink:
+                _write(progress, sink)
         else:
             _write_resumable(progress, args.output, resumed)
     return 0
@@ -89,8 +99,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _start_point(args: argparse.Namespace) -> Resumed:
     """Where this run starts: after the partial output's complete lines with --resume, else at the top."""
-    if args.output == "-":
-        return Resumed()
     if not args.resume:
         if partial_path(args.output).exists():
             print(f"cleaner batch: starting over; {partial_path(args.output)} is discarded", file=sys.stderr)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..batch.output import output_folder_problem, output_target, replace_file
 from ..errors import CleanerError
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
@@ -28,13 +29,18 @@ def add_command(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cleaner = cleaner_options(args).build()
     out = Path(args.out) if args.out else None
     if out:
         clash = _same_output_name(args.files)
         if clash:
             print(f"cleaner clean: {clash[0]} and {clash[1]} would write the same file in {out}", file=sys.stderr)
             return 2
+        problem = output_folder_problem(out)
+        if problem:
+            print(f"cleaner clean: --out {problem}", file=sys.stderr)
+            return 2
+    cleaner = cleaner_options(args).build()
+    if out:
         out.mkdir(parents=True, exist_ok=True)
     failures = 0
     for name in args.files:
@@ -50,9 +56,12 @@ def run(args: argparse.Namespace) -> int:
             continue
         rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.body
         if out:
-            (out / f"{_output_stem(name)}{'.json' if args.json else '.txt'}").write_text(
-                rendered + "\n", encoding="utf-8"
-            )
+            path = out / f"{_output_stem(name)}{'.json' if args.json else '.txt'}"
+            try:  # a regular file is replaced whole, a symlink followed, a device or FIFO written in place
+                replace_file(output_target(str(path)), rendered + "\n")
+            except (OSError, CleanerError) as error:
+                print(f"cleaner: {path}: {error}", file=sys.stderr)
+                failures += 1
         else:
             if len(args.files) > 1:
                 print(f"==> {name} <==")

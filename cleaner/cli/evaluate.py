@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from ..batch.output import OutputError, output_target, replace_file
 from ..evaluation.gold import read_gold
 from ..evaluation.modes import extractors
 from ..evaluation.scoring import evaluate, format_table
@@ -28,6 +28,11 @@ def add_command(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:  # before the minutes of scoring: a directory or a missing folder is refused now
+        scores = output_target(args.json) if args.json else None
+    except OutputError as error:
+        print(f"cleaner eval: --json: {error}", file=sys.stderr)
+        return 2
     modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
     available = extractors(cleaner_options(args).build())
     unknown = [mode for mode in modes if mode not in available]
@@ -42,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
         urls = {page.id: page.url for page in pages}
         for page in sorted(summary.pages, key=lambda page: page.f1)[: args.worst]:
             print(f"  F1 {page.f1:.3f}  P {page.precision or 0:.3f}  R {page.recall or 0:.3f}  {urls[page.id]}")
-    if args.json:
-        Path(args.json).write_text(json.dumps([s.as_dict() for s in summaries], indent=2) + "\n", encoding="utf-8")
+    if scores is not None:
+        replace_file(scores, json.dumps([s.as_dict() for s in summaries], indent=2) + "\n")
     return 0

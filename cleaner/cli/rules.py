@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..api import Cleaner
+from ..batch.output import output_folder_problem, output_target, replace_file
 from ..batch.records import dump
 from ..batch.sites import MIN_PAGES, MIN_SHARE, site_learner
 from ..packcheck import check_pack
@@ -56,14 +57,18 @@ def list_rules(args: argparse.Namespace) -> int:
 
 
 def suggest_packs(args: argparse.Namespace) -> int:
-    learner = site_learner(args.input)
     out = Path(args.out)
+    problem = output_folder_problem(out)
+    if problem:
+        print(f"cleaner rules suggest: --out {problem}", file=sys.stderr)
+        return 2
+    learner = site_learner(args.input)
     out.mkdir(parents=True, exist_ok=True)
     origin = Path(args.input).name
     found = learner.boilerplate(args.min_pages, args.min_share)
     for site in found:
         path = out / f"{site.pack_name}.toml"
-        path.write_text(site.toml(origin), encoding="utf-8")
+        replace_file(output_target(str(path)), site.toml(origin))
         print(f"{path}: {len(site.blocks)} blocks repeated on {site.needed}+ of {site.pages} pages of {site.site}")
     if not found:
         print(f"no site in {origin} has blocks repeated on enough of its pages")

@@ -81,3 +81,42 @@ def test_batch_learns_sites_and_drops_their_repeated_blocks(tmp_path: Path) -> N
 def test_learning_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["batch", "-", "-o", "-", "--learn-sites"]) == 2
     assert "needs an input file" in capsys.readouterr().err
+
+
+def pages_with(block: str, site: str, count: int = 5) -> list[dict[str, str]]:
+    return [{**page(n, site), "text": page(n, site)["text"].replace("Home", block)} for n in range(count)]
+
+
+@pytest.mark.parametrize("length", [250, 251, 270, 300])
+def test_a_repeated_block_of_any_length_gives_a_valid_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], length: int
+) -> None:
+    long_block = ("Our newsroom brings you the stories that matter " * 10)[: length - 1].rstrip() + "x"
+    assert len(long_block) == length
+    source = write(tmp_path / "in.jsonl", pages_with(long_block, "example-news.com"))
+    assert main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--learn-sites", "--no-progress"]) == 0
+    first = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert "Sign up for the Daily Brief" not in first["body"]  # the other repeated blocks are still learned
+    assert main(["rules", "suggest", str(source), "--out", str(tmp_path / "packs")]) == 0
+    [path] = sorted((tmp_path / "packs").glob("*.toml"))
+    assert main(["rules", "check", str(path)]) == 0
+    phrases = load_pack(path).rules[0].phrases or []
+    assert (long_block in phrases) == (length <= 250)  # as long as a rule phrase may be, and no longer
+
+
+def test_learned_pack_names_are_valid_and_unique(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    long_host = "news." + "very-long-subdomain-name." * 4 + "example.com"
+    records = []
+    for site in ["a-b.com", "a.b.com", long_host]:
+        records += [page(n, site) for n in range(3)]
+    for source in ["日本経済新聞", "Ελληνικά Νέα"]:  # source hints with no letter a pack name may hold
+        records += [{**page(n), "url": "", "source": source, "id": f"{source}-{n}"} for n in range(3)]
+        records[-3:] = [{k: v for k, v in r.items() if k != "url"} for r in records[-3:]]
+    source_file = write(tmp_path / "in.jsonl", records)
+    packs = learn_sites(str(source_file))
+    names = [pack.info.name for pack in packs]
+    assert len(packs) == 5 and len(set(names)) == 5 and all(len(name) <= 60 for name in names)
+    assert main(["batch", str(source_file), "-o", str(tmp_path / "out.jsonl"), "--learn-sites", "--no-progress"]) == 0
+    assert main(["rules", "suggest", str(source_file), "--out", str(tmp_path / "packs")]) == 0
+    assert len(list((tmp_path / "packs").glob("*.toml"))) == 5
+    assert main(["rules", "check", str(tmp_path / "packs")]) == 0

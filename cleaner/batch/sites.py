@@ -4,17 +4,20 @@ A site is the URL's host without ``www.`` (else the source hint). For each site
 the learner counts on how many pages each block occurs, each page once, in
 bounded memory: at most ``max_sites`` sites (the least recently seen is
 forgotten first) and ``max_blocks`` distinct blocks per site (when full, the
-blocks seen on fewest pages are forgotten; blocks over 300 characters are not
-counted). A block is the site's boilerplate when the site has ``min_pages``
-pages or more and the block occurs on ``min_share`` of them and on
-``min_pages`` at least. Each site's blocks become a rule pack scoped to it.
+blocks seen on fewest pages are forgotten; blocks longer than a rule phrase may
+be, ``DEFAULT_RULE_MAX_CHARS``, are not counted). A block is the site's
+boilerplate when the site has ``min_pages`` pages or more and the block occurs
+on ``min_share`` of them and on ``min_pages`` at least. Each site's blocks
+become a rule pack scoped to it, named after the site (made unique and short
+enough for a pack name).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +26,7 @@ import regex
 import tomlkit
 
 from ..rules.loading import LoadedPack
-from ..rules.schema import Action, Category, PackInfo, Rule, RulePack, Scope
+from ..rules.schema import DEFAULT_RULE_MAX_CHARS, Action, Category, PackInfo, Rule, RulePack, Scope
 from ..text.blocks import segment
 from ..text.normalise import normalise
 from .reading import numbered_lines
@@ -31,7 +34,8 @@ from .records import RecordError, parse_line
 
 MAX_SITES = 256
 MAX_BLOCKS = 1024
-MAX_BLOCK_CHARS = 300
+MAX_BLOCK_CHARS = DEFAULT_RULE_MAX_CHARS  # a longer block could not be a phrase of the learned rule
+MAX_PACK_NAME_CHARS = 60  # as PackInfo.name allows
 MIN_PAGES = 3
 MIN_SHARE = 0.5
 RULE_ID = "repeated-blocks"
@@ -53,10 +57,12 @@ class SiteBoilerplate:
     pages: int
     needed: int
     blocks: list[tuple[str, int]]
+    pack_name: str = ""
+    """``site-`` and the site's name in lower-case letters, digits and hyphens (see ``pack_names``)."""
 
-    @property
-    def pack_name(self) -> str:
-        return "site-" + str(_NOT_NAME.sub("-", self.site.casefold())).strip("-")
+    def __post_init__(self) -> None:
+        if not self.pack_name:
+            object.__setattr__(self, "pack_name", readable_pack_name(self.site))
 
     def pack(self, origin: str) -> RulePack:
         info, rule = _pack_data(self, origin)
@@ -114,7 +120,8 @@ class SiteLearner:
             )
             if blocks:
                 found.append(SiteBoilerplate(site, counts.pages, needed, blocks))
-        return found
+        names = pack_names([site.site for site in found])
+        return [replace(site, pack_name=names[site.site]) for site in found]
 
     def packs(self, origin: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> list[LoadedPack]:
         return [
@@ -136,6 +143,25 @@ def site_of(url: str | None, source: str | None) -> str | None:
     if host:
         return host.removeprefix("www.")
     return source.strip() if source and source.strip() else None
+
+
+def readable_pack_name(site: str) -> str:
+    """``site-`` and the site's name, its runs of other characters as one hyphen (may be long or shared)."""
+    return ("site-" + str(_NOT_NAME.sub("-", site.casefold())).strip("-")).rstrip("-")
+
+
+def pack_names(sites: list[str]) -> dict[str, str]:
+    """A valid, unique pack name per site: the readable name when it is short enough and no other
+    site has it (``a-b.com`` and ``a.b.com`` would), else its start and a hash of the site."""
+    readable = {site: readable_pack_name(site) for site in sites}
+    shared = {name for name, count in Counter(readable.values()).items() if count > 1}
+    names = {}
+    for site, name in readable.items():
+        if name in shared or len(name) > MAX_PACK_NAME_CHARS:
+            digest = hashlib.sha256(site.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+            name = f"{name[: MAX_PACK_NAME_CHARS - len(digest) - 1].rstrip('-')}-{digest}"
+        names[site] = name
+    return names
 
 
 def _forget_rarest(blocks: dict[str, int], limit: int) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -78,9 +82,39 @@ def test_batch_learns_sites_and_drops_their_repeated_blocks(tmp_path: Path) -> N
     assert all(not r["rule"].startswith("site-") for r in other["removed"])
 
 
-def test_learning_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["batch", "-", "-o", "-", "--learn-sites"]) == 2
-    assert "needs an input file" in capsys.readouterr().err
+def test_learning_is_in_process_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["batch", "-", "-o", "-", "--learn-sites", "--server", "localhost:1"]) == 2
+    assert "--learn-sites cleans in-process" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("how", ["stdin", "/dev/stdin", "fifo"])
+def test_learning_reads_input_that_can_be_read_only_once(tmp_path: Path, how: str) -> None:
+    records = [page(n) for n in range(5)] + [page(n, "other.org") for n in range(2)]
+    source = write(tmp_path / "in.jsonl", records)
+    assert main(["batch", str(source), "-o", str(tmp_path / "expected.jsonl"), "--learn-sites", "--no-progress"]) == 0
+    expected = (tmp_path / "expected.jsonl").read_bytes()
+    command = [sys.executable, "-m", "cleaner", "batch", "--no-progress", "--learn-sites", "-o", "-"]
+    data = source.read_bytes()
+    if how == "fifo":
+        fifo = tmp_path / "fifo"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=fifo.write_bytes, args=(data,), daemon=True)
+        writer.start()
+        done = subprocess.run([*command, str(fifo)], capture_output=True, timeout=60)
+        writer.join(5)
+    else:
+        done = subprocess.run([*command, "-" if how == "stdin" else how], input=data, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected
+    assert b"spooled to a temporary file" in done.stderr
+
+
+def test_rules_suggest_reads_standard_input(tmp_path: Path) -> None:
+    source = write(tmp_path / "in.jsonl", [page(n) for n in range(5)])
+    command = [sys.executable, "-m", "cleaner", "rules", "suggest", "-", "--out", str(tmp_path / "packs")]
+    subprocess.run(command, input=source.read_bytes(), capture_output=True, check=True, timeout=60)
+    [path] = sorted((tmp_path / "packs").glob("*.toml"))
+    assert "in standard input" in path.read_text(encoding="utf-8")
 
 
 def pages_with(block: str, site: str, count: int = 5) -> list[dict[str, str]]:

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import stat
+import sys
+import tempfile
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 import regex
@@ -27,9 +31,10 @@ import tomlkit
 
 from ..rules.loading import LoadedPack
 from ..rules.schema import DEFAULT_RULE_MAX_CHARS, Action, Category, PackInfo, Rule, RulePack, Scope
+from ..settings import Settings
 from ..text.blocks import segment
 from ..text.normalise import normalise
-from .reading import numbered_lines
+from .reading import max_line_bytes, numbered_lines
 from .records import RecordError, parse_line
 
 MAX_SITES = 256
@@ -198,19 +203,79 @@ def _pack_data(boilerplate: SiteBoilerplate, origin: str) -> tuple[dict[str, Any
 
 
 def site_learner(path: str) -> SiteLearner:
-    """A learner that has read every text record of a JSONL file (HTML records are not learned from)."""
-    learner = SiteLearner()
+    """A learner that has read every text record of a JSONL file, or of standard input for ``-``."""
+    if path == "-":
+        return read_records(sys.stdin.buffer)
     with open(path, "rb") as stream:
-        for _, line in numbered_lines(stream):
-            try:
-                record = parse_line(line)
-            except RecordError:
-                continue
-            if record.text:
-                learner.observe(record.text, record.url, record.source)
+        return read_records(stream)
+
+
+def read_records(stream: IO[bytes], max_bytes: int = max_line_bytes(Settings())) -> SiteLearner:
+    """A learner that has read every text record of a JSONL stream (HTML records are not learned from)."""
+    learner = SiteLearner()
+    for _, line in numbered_lines(stream, max_bytes):
+        try:
+            record = parse_line(line)
+        except RecordError:
+            continue
+        if record.text:
+            learner.observe(record.text, record.url, record.source)
     return learner
 
 
 def learn_sites(path: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> list[LoadedPack]:
     """Rule packs of each site's repeated blocks in a JSONL file."""
     return site_learner(path).packs(Path(path).name, min_pages, min_share)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPass:
+    """What learning from a stream gives the pass that cleans it: the packs, and where to read it again."""
+
+    packs: list[LoadedPack]
+    again: IO[bytes]
+    """The input from where learning started: the same file rewound, or a spool of what was read."""
+    spooled: bool
+
+
+def learn_for_second_pass(stream: IO[bytes], origin: str, max_bytes: int) -> FirstPass:
+    """Learn from ``stream`` and make it readable a second time.
+
+    A regular file is rewound. Anything else (standard input, a pipe, a FIFO,
+    a device) can be read once only: what is read is copied to an anonymous
+    temporary file (deleted when closed, or when the process ends), which the
+    second pass reads. Memory stays constant; the spool takes as much disk as the input.
+    """
+    if _is_regular(stream):
+        start = stream.tell()
+        packs = read_records(stream, max_bytes).packs(origin)
+        stream.seek(start)
+        return FirstPass(packs, stream, spooled=False)
+    spool = tempfile.TemporaryFile(prefix="cleaner-learn-sites-")
+    try:
+        packs = read_records(cast(IO[bytes], _Tee(stream, spool)), max_bytes).packs(origin)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return FirstPass(packs, spool, spooled=True)
+
+
+class _Tee:
+    """Lines read from a stream, each also written to a spool (``readline`` is all ``numbered_lines`` uses)."""
+
+    def __init__(self, stream: IO[bytes], spool: IO[bytes]) -> None:
+        self._stream = stream
+        self._spool = spool
+
+    def readline(self, size: int | None = -1) -> bytes:
+        line = self._stream.readline(-1 if size is None else size)
+        self._spool.write(line)
+        return line
+
+
+def _is_regular(stream: IO[bytes]) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode) and stream.seekable()
+    except (OSError, ValueError):
+        return False

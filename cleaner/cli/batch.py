@@ -12,11 +12,12 @@ from typing import IO
 
 from tqdm import tqdm
 
+from ..api import CleanerOptions
 from ..batch.output import OutputError, output_target
 from ..batch.reading import count_lines, max_line_bytes, numbered_lines
 from ..batch.resume import Resumed, partial_path, resume_point, skip_done, write_resumable
 from ..batch.run import clean_lines
-from ..batch.sites import learn_sites
+from ..batch.sites import learn_for_second_pass
 from . import plugins
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
@@ -37,7 +38,8 @@ def add_command(commands: Commands) -> None:
     batch.add_argument(
         "--learn-sites",
         action="store_true",
-        help="read INPUT twice: first learn each site's repeated blocks, then clean with them",
+        help="read INPUT twice: first learn each site's repeated blocks, then clean with them "
+        "(input that can be read only once, such as a pipe, is spooled to a temporary file)",
     )
     batch.add_argument(
         "--resume",
@@ -63,22 +65,21 @@ def run(args: argparse.Namespace) -> int:
         what = "standard output is" if target is None else f"{args.output} is {target.kind},"
         print(f"cleaner batch: --resume needs a regular output file; {what} written in place", file=sys.stderr)
         return 2
-    if args.learn_sites:
-        if args.input == "-" or args.server:
-            print("cleaner batch: --learn-sites needs an input file and in-process cleaning", file=sys.stderr)
-            return 2
-        learned = learn_sites(args.input)
-        print(f"cleaner batch: learned repeated blocks of {len(learned)} sites", file=sys.stderr)
-        options = replace(options, packs=tuple(learned))
+    if args.learn_sites and args.server:
+        print("cleaner batch: --learn-sites cleans in-process (a server has its own rules)", file=sys.stderr)
+        return 2
     if args.server is None:
         options.build()  # fail fast on a bad rule pack, before any output exists
     if args.resume and Path(args.output).exists() and not partial_path(args.output).exists():
         print(f"cleaner batch: nothing to resume, {args.output} is complete", file=sys.stderr)
         return 0
     resumed = Resumed() if target is None or target.in_place else _start_point(args)
-    source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
     show = not args.no_progress and sys.stderr.isatty()
-    with source, ExitStack() as stack:
+    with ExitStack() as stack:
+        source = stack.enter_context(sys.stdin.buffer if args.input == "-" else open(args.input, "rb"))
+        if args.learn_sites:
+            source, options = _learn_sites(args, source, options)
+            stack.enter_context(source)
         numbered = skip_done(numbered_lines(source, max_line_bytes(options.settings)), resumed)
         if args.server is None:
             lines = clean_lines(numbered, options, workers=args.workers)
@@ -95,6 +96,22 @@ def run(args: argparse.Namespace) -> int:
         else:
             _write_resumable(progress, args.output, resumed)
     return 0
+
+
+def _learn_sites(
+    args: argparse.Namespace, source: IO[bytes], options: CleanerOptions
+) -> tuple[IO[bytes], CleanerOptions]:
+    """The first of two passes: learn each site's repeated blocks; the input to read again, and the options with them.
+
+    Input that can be read only once (standard input, a pipe or FIFO) is spooled to a temporary file.
+    """
+    origin = "standard input" if args.input == "-" else Path(args.input).name
+    first = learn_for_second_pass(source, origin, max_line_bytes(options.settings))
+    spooled = " (the input, read once, was spooled to a temporary file)" if first.spooled else ""
+    print(f"cleaner batch: learned repeated blocks of {len(first.packs)} sites{spooled}", file=sys.stderr)
+    options = replace(options, packs=tuple(first.packs))
+    options.build()  # learned packs are valid by construction; a clash with a user's pack name shows here
+    return first.again, options
 
 
 def _start_point(args: argparse.Namespace) -> Resumed:

@@ -24,7 +24,9 @@ def add_command(commands: Commands) -> None:
     add_rule_options(listing)
     listing.set_defaults(command=list_rules)
     suggest = actions.add_parser("suggest", help="write the blocks repeated across each site's pages as packs")
-    suggest.add_argument("input", metavar="INPUT.jsonl", help="JSONL records with text and url (or source)")
+    suggest.add_argument(
+        "input", metavar="INPUT.jsonl", help="JSONL records with text and url (or source); - reads standard input"
+    )
     suggest.add_argument("--out", required=True, metavar="DIR", help="folder for one pack file per site")
     suggest.add_argument("--min-pages", type=int, default=MIN_PAGES, metavar="N", help="pages a block must be on")
     suggest.add_argument(
@@ -64,7 +66,7 @@ def suggest_packs(args: argparse.Namespace) -> int:
         return 2
     learner = site_learner(args.input)
     out.mkdir(parents=True, exist_ok=True)
-    origin = Path(args.input).name
+    origin = "standard input" if args.input == "-" else Path(args.input).name
     found = learner.boilerplate(args.min_pages, args.min_share)
     for site in found:
         path = out / f"{site.pack_name}.toml"

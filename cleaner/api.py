@@ -6,20 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import regex
 
 from .document.attribution import Publishers
 from .document.run import DocumentRun
 from .errors import InvalidInputError
 from .html.extract import PageHints, extract
+from .inputs import check_document, check_size
 from .result import CleanResult
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
 from .settings import Settings
-
-_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 class Cleaner:
@@ -63,20 +59,16 @@ class Cleaner:
 
         ``timeout`` overrides the cleaner's time budget for rule matching.
         """
+        document = check_document(self.settings, text, html=html, url=url, source=source, id=id)
+        text, html, url, source = document.text, document.html, document.url, document.source
         hints = PageHints()
         extracted = False
-        if html is not None and text is not None:
-            raise InvalidInputError("give either text or html, not both")
-        if url is not None:
-            self._check_url(url)
         if html is not None:
-            self._check_input("html", html)
             text, hints, extracted = extract(html, url)
             if not text.strip():
                 raise InvalidInputError("html holds no text")
-        elif text is None:
-            raise InvalidInputError("no text and no html given")
-        self._check_input("text", text)
+        assert text is not None
+        check_size("text", text, self.settings)
         if not text.strip():
             raise InvalidInputError("text is empty")
         lines = text.count("\n") + 1
@@ -91,23 +83,9 @@ class Cleaner:
             timeout=self.settings.timeout if timeout is None else timeout,
             find_article=self.settings.find_article and not extracted,
         )
-        return run.result(id)
-
-    def _check_input(self, name: str, value: object) -> None:
-        if not isinstance(value, str):
-            raise InvalidInputError(f"{name} must be a string, not {type(value).__name__}")
-        if len(value) > self.settings.max_chars:
-            raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {self.settings.max_chars:,}")
-        surrogate = _LONE_SURROGATE.search(value)
-        if surrogate is not None:
-            raise InvalidInputError(f"{name} is not valid Unicode: lone surrogate at offset {surrogate.start()}")
-
-    def _check_url(self, url: str) -> None:
-        self._check_input("url", url)
-        try:
-            urlsplit(url)
-        except ValueError as error:
-            raise InvalidInputError(f"url is not a valid URL: {error}") from None
+        result = run.result(id)
+        result.stats.surrogates_replaced = document.surrogates_replaced
+        return result
 
 
 @dataclass(frozen=True, slots=True)

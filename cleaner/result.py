@@ -54,6 +54,8 @@ class Stats(BaseModel):
     blocks_kept: int = 0
     blocks_removed: int = 0
     duplicates: int = 0
+    surrogates_replaced: int = 0
+    """Lone surrogates in text, html, url or source, each replaced by U+FFFD (see ``inputs``)."""
 
 
 class CleanResult(BaseModel):

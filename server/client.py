@@ -23,7 +23,7 @@ from cleaner.errors import INVALID_ARGUMENT
 
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
 from .generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
-from .mapping import record_from_response, request_from_record
+from .mapping import record_from_response, request_from_record, with_surrogates_replaced
 
 DEFAULT_WINDOW = 64
 RETRIES = 6
@@ -38,6 +38,7 @@ class _Slot:
     number: int
     record_id: str | None
     line: str | None = None
+    surrogates_replaced: int = 0
 
 
 class StreamClient:
@@ -78,8 +79,8 @@ class StreamClient:
                         _Slot(number, None, error_line(error.record_id, INVALID_ARGUMENT, str(error), number))
                     )
                 else:
-                    slot = _Slot(number, record.id)
-                    request = request_from_record(record)
+                    request, replaced = request_from_record(record)
+                    slot = _Slot(number, record.id, surrogates_replaced=replaced)
                     outbox.append(slot)
                     inflight.append((slot, request))
                     stream.send(request)
@@ -128,7 +129,7 @@ class _Stream:
         if response.HasField("error"):
             slot.line = error_line(slot.record_id, response.error.code, response.error.message, slot.number)
         else:
-            slot.line = dump(record_from_response(response))
+            slot.line = dump(with_surrogates_replaced(record_from_response(response), slot.surrogates_replaced))
 
     def _receive(self, unanswered: deque[tuple[_Slot, pb.CleanRequest]]) -> pb.CleanResponse:
         """The next response; on UNAVAILABLE, reconnect and resend what was not answered."""

@@ -9,18 +9,40 @@ from google.protobuf.message import Message
 
 from cleaner import CleanResult, Metadata, Removal, Stats
 from cleaner.batch.records import InputRecord
+from cleaner.inputs import replace_surrogates
 from cleaner.rules.engine import RuleSet
 
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
 
 
-def request_from_record(record: InputRecord) -> pb.CleanRequest:
-    request = pb.CleanRequest(id=record.id, url=record.url or "", source=record.source or "")
+def request_from_record(record: InputRecord) -> tuple[pb.CleanRequest, int]:
+    """The request for a record, and how many lone surrogates were replaced to make it.
+
+    Protobuf strings are UTF-8, which cannot hold a lone surrogate; they are
+    replaced by U+FFFD as the library replaces them (see ``cleaner.inputs``), and
+    ``with_surrogates_replaced`` adds the count to the response's record, so the
+    output is what in-process cleaning gives. The id was checked by ``parse_line``.
+    """
+    replaced = 0
+
+    def repaired(value: str | None) -> str:
+        nonlocal replaced
+        text, count = replace_surrogates(value or "")
+        replaced += count
+        return text
+
+    request = pb.CleanRequest(id=record.id, url=repaired(record.url), source=repaired(record.source))
     if record.text is not None:
-        request.text = record.text
+        request.text = repaired(record.text)
     if record.html is not None:
-        request.html = record.html
-    return request
+        request.html = repaired(record.html)
+    return request, replaced
+
+
+def with_surrogates_replaced(record: dict[str, Any], replaced: int) -> dict[str, Any]:
+    """A response's record with the client's replacements counted, as the library counts them."""
+    record["stats"]["surrogates_replaced"] += replaced
+    return record
 
 
 def response_from_result(result: CleanResult) -> pb.CleanResponse:

@@ -124,10 +124,7 @@ def test_hostile_batch_lines_become_error_records(tmp_path: Path) -> None:
     assert records[0]["id"] == "bom" and records[0]["body"] == PROSE
     assert records[1]["error"]["message"] == "line 2: not valid UTF-8 (byte 28)"
     assert records[2]["id"] == "nul" and "body" in records[2]
-    assert records[3]["error"] == {
-        "code": "INVALID_ARGUMENT",
-        "message": "line 4: text is not valid Unicode: lone surrogate at offset 0",
-    }
+    assert records[3]["body"] == "\ufffd " + PROSE and records[3]["stats"]["surrogates_replaced"] == 1
     assert [("error" in record) for record in records[4:]] == [True] * 6
     for record in records[4:]:
         assert SECRET not in record["error"]["message"] and len(record["error"]["message"]) < EXCERPT_LIMIT

@@ -81,10 +81,25 @@ def test_any_markup_is_cleaned_or_refused(html: str) -> None:
     clean_html(html)
 
 
-@given(text=documents, surrogate=st.characters(categories=["Cs"]))
-def test_lone_surrogates_are_refused_clearly(cleaner: Cleaner, text: str, surrogate: str) -> None:
-    with pytest.raises(InvalidInputError, match="lone surrogate at offset"):
-        cleaner.clean(text + surrogate)
+@given(text=documents, surrogates=st.lists(st.characters(categories=["Cs"]), min_size=1, max_size=4), data=st.data())
+def test_lone_surrogates_are_replaced_and_counted(
+    cleaner: Cleaner, text: str, surrogates: list[str], data: st.DataObject
+) -> None:
+    for surrogate in surrogates:
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + surrogate + text[at:]
+    repaired = regex.sub(r"[\ud800-\udfff]", "\ufffd", text)
+    try:
+        expected = cleaner.clean(repaired).to_dict()
+    except InvalidInputError as error:
+        with pytest.raises(InvalidInputError, match=f"^{regex.escape(str(error))}$"):
+            cleaner.clean(text)
+        return
+    result = cleaner.clean(text)
+    check(result)
+    assert result.stats.surrogates_replaced == len(surrogates)
+    expected["stats"]["surrogates_replaced"] = len(surrogates)
+    assert result.to_dict() == expected
 
 
 def test_the_invariant_check_catches_a_broken_result(cleaner: Cleaner) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..api import Cleaner
-from ..errors import INTERNAL, INVALID_ARGUMENT, describe_failure
+from ..errors import INTERNAL, INVALID_ARGUMENT, InvalidInputError, describe_failure
+from ..inputs import check_id
 
 
 class InputRecord(BaseModel):
@@ -57,6 +58,10 @@ def parse_line(line: bytes | str | TooLong) -> InputRecord:
     if not isinstance(data, dict):
         raise RecordError(f"expected a JSON object, got {type(data).__name__}")
     record_id = data.get("id") if isinstance(data.get("id"), str) else None
+    try:
+        check_id(record_id)
+    except InvalidInputError as error:  # an id that cannot be given back as it came: not an id
+        raise RecordError(str(error)) from None
     try:
         record = InputRecord.model_validate(data)
     except ValidationError as error:

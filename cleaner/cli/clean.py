@@ -48,7 +48,11 @@ def run(args: argparse.Namespace) -> int:
             content = _read(name)
             html = args.html or Path(name).suffix.lower() in HTML_SUFFIXES
             result = cleaner.clean(
-                None if html else content, html=content if html else None, url=args.url, source=args.source, id=name
+                None if html else content,
+                html=content if html else None,
+                url=args.url,
+                source=args.source,
+                id=_label(name),
             )
         except (OSError, UnicodeDecodeError, CleanerError) as error:
             print(f"cleaner: {name}: {error}", file=sys.stderr)
@@ -64,9 +68,14 @@ def run(args: argparse.Namespace) -> int:
                 failures += 1
         else:
             if len(args.files) > 1:
-                print(f"==> {name} <==")
+                print(f"==> {_label(name)} <==")
             print(rendered)
     return 1 if failures else 0
+
+
+def _label(name: str) -> str:
+    """The file name as text: a name that is not UTF-8 (decoded with surrogate escapes) shows U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _output_stem(name: str) -> str:

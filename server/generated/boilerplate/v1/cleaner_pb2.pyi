@@ -75,20 +75,22 @@ class Removal(_message.Message):
     def __init__(self, rule: _Optional[str] = ..., category: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
 
 class Stats(_message.Message):
-    __slots__ = ("chars_in", "chars_out", "blocks_in", "blocks_kept", "blocks_removed", "duplicates")
+    __slots__ = ("chars_in", "chars_out", "blocks_in", "blocks_kept", "blocks_removed", "duplicates", "surrogates_replaced")
     CHARS_IN_FIELD_NUMBER: _ClassVar[int]
     CHARS_OUT_FIELD_NUMBER: _ClassVar[int]
     BLOCKS_IN_FIELD_NUMBER: _ClassVar[int]
     BLOCKS_KEPT_FIELD_NUMBER: _ClassVar[int]
     BLOCKS_REMOVED_FIELD_NUMBER: _ClassVar[int]
     DUPLICATES_FIELD_NUMBER: _ClassVar[int]
+    SURROGATES_REPLACED_FIELD_NUMBER: _ClassVar[int]
     chars_in: int
     chars_out: int
     blocks_in: int
     blocks_kept: int
     blocks_removed: int
     duplicates: int
-    def __init__(self, chars_in: _Optional[int] = ..., chars_out: _Optional[int] = ..., blocks_in: _Optional[int] = ..., blocks_kept: _Optional[int] = ..., blocks_removed: _Optional[int] = ..., duplicates: _Optional[int] = ...) -> None: ...
+    surrogates_replaced: int
+    def __init__(self, chars_in: _Optional[int] = ..., chars_out: _Optional[int] = ..., blocks_in: _Optional[int] = ..., blocks_kept: _Optional[int] = ..., blocks_removed: _Optional[int] = ..., duplicates: _Optional[int] = ..., surrogates_replaced: _Optional[int] = ...) -> None: ...
 
 class Error(_message.Message):
     __slots__ = ("code", "message")

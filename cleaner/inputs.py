@@ -12,9 +12,14 @@ One policy for every string field, on every path (library, batch, server, client
   exactly as it was given, and this one cannot be written as UTF-8 or sent
   over gRPC; a replaced id could name another record.
 
+Sizes: ``text`` and ``html`` at most ``max_chars`` characters; ``id``, ``url``
+and ``source`` at most ``MAX_HINT_CHARS`` (and a url no more than ``max_chars``).
+So whatever the library accepts fits in a request the server receives (its
+message limit is ``max_chars`` in UTF-8 plus 1 MiB, room for three hints).
+
 ``check_document`` runs these checks in the order ``Cleaner.clean`` reports
-them; the ``batch --server`` client runs the same function, so a record it
-cannot send gets the error it would get in-process.
+them; the ``batch --server`` client runs the same function with the server's
+limits, so a record it cannot send gets the error it would get in-process.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from .errors import InvalidInputError
 from .settings import Settings
 
 REPLACEMENT_CHARACTER = "\ufffd"
+MAX_HINT_CHARS = 65_536  # id, url, source: 3 x 4 bytes x 64 Ki fit in the server's 1 MiB beyond max_chars
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
@@ -58,31 +64,31 @@ def check_document(
     check_id(id)
     replaced = 0
     if url is not None:
-        url, count = _repaired("url", url, settings)
+        url, count = _repaired("url", url, min(settings.max_chars, MAX_HINT_CHARS))
         replaced += count
         try:
             urlsplit(url)
         except ValueError as error:
             raise InvalidInputError(f"url is not a valid URL: {error}") from None
     if source is not None:
-        source, count = _repaired("source", source, None)
+        source, count = _repaired("source", source, MAX_HINT_CHARS)
         replaced += count
     if html is not None:
-        html, count = _repaired("html", html, settings)
+        html, count = _repaired("html", html, settings.max_chars)
         replaced += count
     elif text is None:
         raise InvalidInputError("no text and no html given")
     else:
-        text, count = _repaired("text", text, settings)
+        text, count = _repaired("text", text, settings.max_chars)
         replaced += count
     return Document(text, html, url, source, id, replaced)
 
 
 def check_id(value: object) -> None:
-    """An id is a string that can be given back exactly as it came (None: no id)."""
+    """An id is a string that can be given back exactly as it came, of at most ``MAX_HINT_CHARS`` (None: no id)."""
     if value is None:
         return
-    _check_type("id", value)
+    _check_length("id", value, MAX_HINT_CHARS)
     assert isinstance(value, str)
     surrogate = _SURROGATE.search(value)
     if surrogate is not None:
@@ -91,10 +97,7 @@ def check_id(value: object) -> None:
 
 def check_size(name: str, value: object, settings: Settings) -> None:
     """A string of at most ``max_chars`` characters."""
-    _check_type(name, value)
-    assert isinstance(value, str)
-    if len(value) > settings.max_chars:
-        raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {settings.max_chars:,}")
+    _check_length(name, value, settings.max_chars)
 
 
 def replace_surrogates(value: str) -> tuple[str, int]:
@@ -105,15 +108,14 @@ def replace_surrogates(value: str) -> tuple[str, int]:
     return str(repaired), int(count)
 
 
-def _repaired(name: str, value: object, settings: Settings | None) -> tuple[str, int]:
-    if settings is None:
-        _check_type(name, value)
-    else:
-        check_size(name, value, settings)
+def _repaired(name: str, value: object, limit: int) -> tuple[str, int]:
+    _check_length(name, value, limit)
     assert isinstance(value, str)
     return replace_surrogates(value)
 
 
-def _check_type(name: str, value: object) -> None:
+def _check_length(name: str, value: object, limit: int) -> None:
     if not isinstance(value, str):
         raise InvalidInputError(f"{name} must be a string, not {type(value).__name__}")
+    if len(value) > limit:
+        raise InvalidInputError(f"{name} is {len(value):,} characters; the limit is {limit:,}")

@@ -1,10 +1,14 @@
 """``cleaner batch --server``: stream JSONL records through ``CleanStream``.
 
-Output is byte-identical to in-process cleaning: lines that are not valid records
-become error records here, as in-process; every other line is answered by the
-server, one response per request, in order. At most ``window`` requests are in
-flight; when the connection fails with UNAVAILABLE, the unanswered requests are
-sent again on a new stream after a backoff.
+Output is byte-identical to in-process cleaning. The client first asks the
+server for its limits (``ListRules``), reads lines with them and checks each
+record as the library would (``cleaner.inputs.check_document``): a line that is
+not a valid record, or a document the server would refuse for its size (and
+so could not even receive), becomes its error record here, as in-process, and
+is never sent. Every other record is answered by the server, one response per
+request, in order. At most ``window`` requests are in flight; when the
+connection fails with UNAVAILABLE, the unanswered requests are sent again on a
+new stream after a backoff.
 """
 
 from __future__ import annotations
@@ -19,15 +23,19 @@ from pathlib import Path
 import grpc
 
 from cleaner.batch.records import RecordError, TooLong, dump, error_line, parse_line
-from cleaner.errors import INVALID_ARGUMENT
+from cleaner.errors import INVALID_ARGUMENT, InvalidInputError
+from cleaner.inputs import check_document
+from cleaner.settings import Settings
 
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
 from .generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
-from .mapping import record_from_response, request_from_record, with_surrogates_replaced
+from .mapping import record_from_response, request_from_document, settings_from_limits, with_surrogates_replaced
 
 DEFAULT_WINDOW = 64
 RETRIES = 6
 FIRST_BACKOFF_SECONDS = 0.2
+LIMITS_TIMEOUT_SECONDS = 30.0
+SIZE_MARGIN_BYTES = 1024  # a request is never longer than its JSON line plus this (protobuf framing)
 _END = object()
 
 
@@ -49,6 +57,8 @@ class StreamClient:
         self.window = window
         self._credentials = grpc.ssl_channel_credentials(Path(tls_ca).read_bytes()) if tls_ca else None
         self._channel = self._connect()
+        self._settings: Settings | None = None
+        self._max_request_bytes = 0  # 0: not reported (a server older than the limits)
 
     def close(self) -> None:
         self._channel.close()
@@ -65,8 +75,34 @@ class StreamClient:
             return grpc.secure_channel(self.target, self._credentials, options=options)
         return grpc.insecure_channel(self.target, options=options)
 
+    @property
+    def settings(self) -> Settings:
+        """The server's limits (asked for once, retrying while it is unavailable); read lines with these."""
+        if self._settings is None:
+            self._settings = self._fetch_limits()
+        return self._settings
+
+    def _fetch_limits(self) -> Settings:
+        stub = pb_grpc.BoilerplateCleanerStub(self._channel)  # type: ignore[no-untyped-call]
+        backoff = FIRST_BACKOFF_SECONDS
+        for attempt in range(RETRIES + 1):
+            try:
+                response: pb.ListRulesResponse = stub.ListRules(pb.ListRulesRequest(), timeout=LIMITS_TIMEOUT_SECONDS)
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.UNAVAILABLE or attempt == RETRIES:
+                    raise _connection_error(self.target, error, attempt) from None
+                time.sleep(backoff)
+                backoff *= 2
+                continue
+            if not response.HasField("limits"):
+                return Settings()
+            self._max_request_bytes = response.limits.max_request_bytes
+            return settings_from_limits(response.limits)
+        raise AssertionError("unreachable")
+
     def clean_lines(self, lines: Iterable[tuple[int, bytes | TooLong]]) -> Iterator[str]:
         """Output lines in input order."""
+        settings = self.settings
         outbox: deque[_Slot] = deque()
         inflight: deque[tuple[_Slot, pb.CleanRequest]] = deque()
         stream = _Stream(self)
@@ -78,9 +114,17 @@ class StreamClient:
                     outbox.append(
                         _Slot(number, None, error_line(error.record_id, INVALID_ARGUMENT, str(error), number))
                     )
+                    continue
+                try:
+                    document = check_document(
+                        settings, record.text, html=record.html, url=record.url, source=record.source, id=record.id
+                    )
+                    request = request_from_document(document)
+                    self._check_size(raw, request)
+                except InvalidInputError as error:  # the server would refuse it, or could not receive it
+                    outbox.append(_Slot(number, record.id, error_line(record.id, error.code, str(error), number)))
                 else:
-                    request, replaced = request_from_record(record)
-                    slot = _Slot(number, record.id, surrogates_replaced=replaced)
+                    slot = _Slot(number, record.id, surrogates_replaced=document.surrogates_replaced)
                     outbox.append(slot)
                     inflight.append((slot, request))
                     stream.send(request)
@@ -93,6 +137,15 @@ class StreamClient:
             yield from _ready(outbox)
         finally:
             stream.cancel()
+
+    def _check_size(self, raw: bytes | TooLong, request: pb.CleanRequest) -> None:
+        """Refuse a request larger than the server receives (a checked document always fits; this guards)."""
+        limit = self._max_request_bytes
+        if not limit or isinstance(raw, TooLong) or len(raw) + SIZE_MARGIN_BYTES <= limit:
+            return
+        size = request.ByteSize()
+        if size > limit:
+            raise InvalidInputError(f"the request is {size:,} bytes; the server receives at most {limit:,}")
 
 
 class _Stream:

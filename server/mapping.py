@@ -7,36 +7,28 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from cleaner import CleanResult, Metadata, Removal, Stats
-from cleaner.batch.records import InputRecord
-from cleaner.inputs import replace_surrogates
-from cleaner.rules.engine import RuleSet
+from cleaner import Cleaner, CleanerOptions, CleanResult, Metadata, Removal, Stats
+from cleaner.inputs import Document
+from cleaner.settings import Settings
 
+from .config import ServerConfig
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
 
 
-def request_from_record(record: InputRecord) -> tuple[pb.CleanRequest, int]:
-    """The request for a record, and how many lone surrogates were replaced to make it.
+def request_from_document(document: Document) -> pb.CleanRequest:
+    """The request for a document checked by ``cleaner.inputs.check_document``.
 
-    Protobuf strings are UTF-8, which cannot hold a lone surrogate; they are
-    replaced by U+FFFD as the library replaces them (see ``cleaner.inputs``), and
-    ``with_surrogates_replaced`` adds the count to the response's record, so the
-    output is what in-process cleaning gives. The id was checked by ``parse_line``.
+    Protobuf strings are UTF-8, which cannot hold a lone surrogate: the check has
+    replaced them by U+FFFD as the library does, and ``with_surrogates_replaced``
+    adds its count to the response's record, so the output is what in-process
+    cleaning gives.
     """
-    replaced = 0
-
-    def repaired(value: str | None) -> str:
-        nonlocal replaced
-        text, count = replace_surrogates(value or "")
-        replaced += count
-        return text
-
-    request = pb.CleanRequest(id=record.id, url=repaired(record.url), source=repaired(record.source))
-    if record.text is not None:
-        request.text = repaired(record.text)
-    if record.html is not None:
-        request.html = repaired(record.html)
-    return request, replaced
+    request = pb.CleanRequest(id=document.id or "", url=document.url or "", source=document.source or "")
+    if document.text is not None:
+        request.text = document.text
+    if document.html is not None:
+        request.html = document.html
+    return request
 
 
 def with_surrogates_replaced(record: dict[str, Any], replaced: int) -> dict[str, Any]:
@@ -72,8 +64,10 @@ def record_from_response(response: pb.CleanResponse) -> dict[str, Any]:
     return result.to_dict()
 
 
-def rules_response(rules: RuleSet) -> pb.ListRulesResponse:
-    response = pb.ListRulesResponse()
+def rules_response(cleaner: Cleaner) -> pb.ListRulesResponse:
+    """The rules in use and the limits on one request."""
+    rules = cleaner.rules
+    response = pb.ListRulesResponse(limits=limits_message(cleaner.settings))
     overall = hashlib.sha256()
     for loaded in rules.packs:
         info = loaded.info
@@ -101,6 +95,21 @@ def rules_response(rules: RuleSet) -> pb.ListRulesResponse:
             )
     response.rules_hash = overall.hexdigest()
     return response
+
+
+def limits_message(settings: Settings) -> pb.Limits:
+    """A server's limits; ``max_request_bytes`` is the message limit ``app.listen`` sets for these settings."""
+    return pb.Limits(
+        max_chars=settings.max_chars,
+        max_lines=settings.max_lines,
+        timeout=settings.timeout,
+        max_request_bytes=ServerConfig(cleaner=CleanerOptions(settings=settings)).max_message_bytes,
+    )
+
+
+def settings_from_limits(limits: pb.Limits) -> Settings:
+    """The settings a server reported (its cleaner's limits)."""
+    return Settings(max_chars=limits.max_chars, max_lines=limits.max_lines, timeout=limits.timeout)
 
 
 def _fields(message: Message) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class CleanerService:
                 yield error_response(request.id, *_failure(error))
 
     def ListRules(self, request: pb.ListRulesRequest, context: grpc.ServicerContext) -> pb.ListRulesResponse:  # noqa: N802
-        return rules_response(self._require_ready(context).rules)
+        return rules_response(self._require_ready(context))
 
     def _require_ready(self, context: grpc.ServicerContext) -> Cleaner:
         if self._cleaner is None:

@@ -80,11 +80,12 @@ def run(args: argparse.Namespace) -> int:
         if args.learn_sites:
             source, options = _learn_sites(args, source, options)
             stack.enter_context(source)
-        numbered = skip_done(numbered_lines(source, max_line_bytes(options.settings)), resumed)
         if args.server is None:
+            numbered = skip_done(numbered_lines(source, max_line_bytes(options.settings)), resumed)
             lines = clean_lines(numbered, options, workers=args.workers)
-        else:
+        else:  # lines are read with the server's limits, so a line too long there is an error record here
             remote = stack.enter_context(plugins.remote(args.server, tls_ca=args.tls_ca, window=args.window))
+            numbered = skip_done(numbered_lines(source, max_line_bytes(remote.settings)), resumed)
             lines = remote.clean_lines(numbered)
         total = count_lines(args.input) if show else None
         progress = tqdm(lines, total=total, initial=resumed.lines, unit="rec", disable=not show)

@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from typing import Protocol, TypeAlias, cast
 
 from ..batch.records import Numbered
+from ..settings import Settings
 
 GROUP = "boilerplate_cleaner.cli"
 
@@ -22,6 +23,11 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 class RemoteCleaner(Protocol):
     """A connection that cleans a batch's lines elsewhere, giving the same output lines."""
+
+    @property
+    def settings(self) -> Settings:
+        """The limits that apply there (lines are read with them, as in-process with one's own)."""
+        ...
 
     def clean_lines(self, lines: Iterable[Numbered]) -> Iterator[str]: ...
 

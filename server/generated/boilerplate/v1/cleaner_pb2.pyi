@@ -105,14 +105,28 @@ class ListRulesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ListRulesResponse(_message.Message):
-    __slots__ = ("rules", "packs", "rules_hash")
+    __slots__ = ("rules", "packs", "rules_hash", "limits")
     RULES_FIELD_NUMBER: _ClassVar[int]
     PACKS_FIELD_NUMBER: _ClassVar[int]
     RULES_HASH_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
     rules: _containers.RepeatedCompositeFieldContainer[RuleInfo]
     packs: _containers.RepeatedCompositeFieldContainer[PackInfo]
     rules_hash: str
-    def __init__(self, rules: _Optional[_Iterable[_Union[RuleInfo, _Mapping]]] = ..., packs: _Optional[_Iterable[_Union[PackInfo, _Mapping]]] = ..., rules_hash: _Optional[str] = ...) -> None: ...
+    limits: Limits
+    def __init__(self, rules: _Optional[_Iterable[_Union[RuleInfo, _Mapping]]] = ..., packs: _Optional[_Iterable[_Union[PackInfo, _Mapping]]] = ..., rules_hash: _Optional[str] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ...) -> None: ...
+
+class Limits(_message.Message):
+    __slots__ = ("max_chars", "max_lines", "timeout", "max_request_bytes")
+    MAX_CHARS_FIELD_NUMBER: _ClassVar[int]
+    MAX_LINES_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    MAX_REQUEST_BYTES_FIELD_NUMBER: _ClassVar[int]
+    max_chars: int
+    max_lines: int
+    timeout: float
+    max_request_bytes: int
+    def __init__(self, max_chars: _Optional[int] = ..., max_lines: _Optional[int] = ..., timeout: _Optional[float] = ..., max_request_bytes: _Optional[int] = ...) -> None: ...
 
 class RuleInfo(_message.Message):
     __slots__ = ("id", "category", "action", "position", "pack", "description")

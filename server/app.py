@@ -70,7 +70,7 @@ def listen(config: ServerConfig) -> RunningServer:
         interceptors=[AccessLogInterceptor()],
         options=[
             ("grpc.max_receive_message_length", config.max_message_bytes),
-            ("grpc.max_send_message_length", config.max_message_bytes),
+            ("grpc.max_send_message_length", -1),  # a response (body, removals, captions) can outgrow its request
             ("grpc.so_reuseport", 1),
         ],
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,

@@ -88,3 +88,27 @@ def test_the_server_reports_its_limits(server: RunningServer) -> None:
     config = ServerConfig(port=0, cleaner=CleanerOptions(settings=Settings(max_chars=MAX_CHARS)))
     assert (limits.max_chars, limits.max_lines, limits.timeout) == (MAX_CHARS, Settings().max_lines, 2.0)
     assert limits.max_request_bytes == config.max_message_bytes == MAX_CHARS * 4 + (1 << 20)
+
+
+def test_a_response_larger_than_its_request_reaches_the_client(tmp_path: Path) -> None:
+    """Captions are both removed and kept as metadata: the answer is about twice the document."""
+    settings = Settings(max_chars=600_000, timeout=60)
+    lines = [f"Police guard Calais {n} " + "\U0001f600" * 200 + " (Getty Images)" for n in range(2_300)]
+    text = "\n".join(lines) + "\nThe council voted on Tuesday to approve the new budget for the coming year."
+    assert len(text) <= settings.max_chars
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "captions", "text": text}, ensure_ascii=False) + "\n" + json.dumps({"id": "b", "text": SEED}),
+        encoding="utf-8",
+    )
+    running = start(ServerConfig(port=0, cleaner=CleanerOptions(settings=settings)))
+    try:
+        remote = tmp_path / "remote.jsonl"
+        assert batch(str(source), "-o", str(remote), "--server", f"127.0.0.1:{running.port}") == 0
+    finally:
+        running.stop(0)
+    local = tmp_path / "local.jsonl"
+    assert batch(str(source), "-o", str(local), "--max-chars", "600000", "--timeout", "60") == 0
+    assert remote.read_bytes() == local.read_bytes()
+    first = remote.read_bytes().splitlines()[0]
+    assert len(first) > ServerConfig(cleaner=CleanerOptions(settings=settings)).max_message_bytes

@@ -4,11 +4,16 @@ protobuf refuses to parse a string field holding invalid UTF-8; gRPC would then
 answer INTERNAL before any handler runs. On that failure we parse the bytes again
 with a mirror of the message whose string fields are ``bytes``, and report which
 field is not UTF-8.
+
+protobuf also accepts bytes that set two members of one ``oneof`` (text and
+html), keeping the last one: the document would be cleaned as html where the
+library and the batch refuse it. The field numbers on the wire are checked, so
+such a request is refused too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
@@ -26,14 +31,67 @@ class Undecodable:
 
 def lenient(message_class: type[Message]) -> Callable[[bytes], Message | Undecodable]:
     mirror = _bytes_mirror(message_class.DESCRIPTOR)
+    oneofs = _oneof_members(message_class.DESCRIPTOR)
 
     def decode(data: bytes) -> Message | Undecodable:
         try:
-            return message_class.FromString(data)
+            message = message_class.FromString(data)
         except DecodeError:
             return _explain(mirror, data)
+        conflict = _oneof_conflict(oneofs, data) if oneofs else None
+        if conflict is not None:
+            return Undecodable(str(getattr(message, "id", "")), conflict)
+        return message
 
     return decode
+
+
+def _oneof_members(descriptor: Descriptor) -> list[dict[int, str]]:
+    """For each oneof with several members: field number to name."""
+    return [
+        {field.number: field.name for field in oneof.fields} for oneof in descriptor.oneofs if len(oneof.fields) > 1
+    ]
+
+
+def _oneof_conflict(oneofs: list[dict[int, str]], data: bytes) -> str | None:
+    """ "give either text or html, not both" when the bytes set two members of one oneof (as the library says)."""
+    present = set(_field_numbers(data))
+    for members in oneofs:
+        given = [name for number, name in members.items() if number in present]
+        if len(given) > 1:
+            return f"give either {' or '.join(given)}, not both"
+    return None
+
+
+def _field_numbers(data: bytes) -> Iterator[int]:
+    """The top-level field numbers on the wire, skipping values (the bytes parsed already, so they are well formed)."""
+    position, end = 0, len(data)
+    while position < end:
+        key, position = _varint(data, position)
+        wire_type = key & 7
+        yield key >> 3
+        if wire_type == 0:
+            _, position = _varint(data, position)
+        elif wire_type == 1:
+            position += 8
+        elif wire_type == 2:
+            length, position = _varint(data, position)
+            position += length
+        elif wire_type == 5:
+            position += 4
+        else:  # groups (3, 4): not in this proto3 message; stop rather than guess
+            return
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, position
+        shift += 7
 
 
 def _explain(mirror: type[Message], data: bytes) -> Undecodable:

@@ -97,15 +97,20 @@ def test_batch_writes_a_fifo_in_place(source: Path, fifo: FifoReader, expected: 
     assert stat.S_ISFIFO(os.stat(fifo.path).st_mode)
 
 
-def test_batch_writes_dev_stdout_in_place_appending(source: Path, tmp_path: Path, expected: bytes) -> None:
-    command = [sys.executable, "-m", "cleaner", "batch", "--no-progress", str(source), "-o", "/dev/stdout"]
+def test_batch_writes_an_open_descriptor_in_place_appending(source: Path, tmp_path: Path, expected: bytes) -> None:
+    """What /dev/stdout is: a symlink to /proc/self/fd/1. One made here, so that code which renames over
+    its output (the old code did) replaces this link, never the system's /dev/stdout."""
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    command = [sys.executable, "-m", "cleaner", "batch", "--no-progress", str(source), "-o", str(stdout)]
     piped = subprocess.run(command, capture_output=True, check=True)
     assert piped.stdout == expected
     appended = tmp_path / "log.jsonl"
     appended.write_bytes(b"earlier line\n")
-    with appended.open("ab") as stdout:  # a shell's >>: what was there stays
-        subprocess.run(command, stdout=stdout, check=True)
+    with appended.open("ab") as out:  # a shell's >> into a regular file: what was there stays
+        subprocess.run(command, stdout=out, check=True)
     assert appended.read_bytes() == b"earlier line\n" + expected
+    assert stdout.is_symlink() and os.readlink(stdout) == "/proc/self/fd/1"
 
 
 def test_batch_follows_a_symlink_and_keeps_it(source: Path, tmp_path: Path, expected: bytes) -> None:

@@ -72,7 +72,7 @@ def test_oversized_records_become_error_records_and_the_batch_goes_on(tmp_path: 
     big = json.dumps({"id": "big", "text": "word " * 30_000})
     huge = json.dumps({"id": "huge", "text": "word " * 300_000})  # longer than any line that can hold 20,000 chars
     source = write_lines(tmp_path / "in.jsonl", [*seed_records(2), big, huge, *seed_records(1)])
-    assert run(str(source), "-o", str(tmp_path / "out.jsonl"), "--max-chars", "20000") == 0
+    assert run(str(source), "-o", str(tmp_path / "out.jsonl"), "--max-chars", "20000") == 3  # some records failed
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r.get("id") for r in records] == ["r0", "r1", "big", None, "r0"]
     assert records[2]["error"] == {
@@ -198,3 +198,38 @@ def test_a_stuck_worker_is_stopped_and_its_record_reported(tmp_path: Path, fault
     assert json.loads(output[4])["error"]["message"] == (
         "line 5: the worker process was stopped: cleaning this record took longer than its time limit"
     )
+
+
+def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "cleaner", "batch", "--no-progress", *argv]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_a_batch_with_failed_records_says_so_and_exits_3(tmp_path: Path) -> None:
+    bad = [json.dumps({"id": "empty", "text": ""}), "{broken", json.dumps({"id": "none"})]
+    source = write_lines(tmp_path / "in.jsonl", bad)
+    output = tmp_path / "out.jsonl"
+    done = cli(str(source), "-o", str(output))
+    assert done.returncode == 3
+    assert done.stderr.splitlines()[-1] == "cleaner batch: 3 records: 0 cleaned, 3 errors (INVALID_ARGUMENT 3)"
+    assert len(output.read_text(encoding="utf-8").splitlines()) == 3  # the output is complete all the same
+    allowed = cli(str(source), "-o", str(output), "--allow-errors")
+    assert allowed.returncode == 0 and allowed.stderr.splitlines()[-1] == done.stderr.splitlines()[-1]
+    good = cli(str(write_lines(tmp_path / "good.jsonl", seed_records(2))), "-o", "-")
+    assert good.returncode == 0 and good.stderr.splitlines()[-1] == "cleaner batch: 2 records: 2 cleaned, 0 errors"
+
+
+def test_a_resumed_batch_counts_the_errors_written_before(tmp_path: Path) -> None:
+    lines = seed_records(3)
+    lines[0] = json.dumps({"id": "r0", "text": ""})
+    source = write_lines(tmp_path / "in.jsonl", lines)
+    whole, output = tmp_path / "whole.jsonl", tmp_path / "out.jsonl"
+    assert cli(str(source), "-o", str(whole)).returncode == 3
+    partial_path(str(output)).write_bytes(whole.read_bytes().splitlines(keepends=True)[0])
+    resumed = cli(str(source), "-o", str(output), "--resume")
+    assert resumed.returncode == 3 and output.read_bytes() == whole.read_bytes()
+    assert resumed.stderr.splitlines()[-1] == (
+        "cleaner batch: 3 records (1 written before this run): 2 cleaned, 1 error (INVALID_ARGUMENT 1)"
+    )
+    again = cli(str(source), "-o", str(output), "--resume")  # nothing to resume: the verdict stays
+    assert again.returncode == 3 and "nothing to resume" in again.stderr and "1 error" in again.stderr

@@ -55,8 +55,8 @@ def test_records_the_server_cannot_receive_become_their_in_process_error_records
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(oversized_records()) + "\n", encoding="utf-8")
     local, remote = tmp_path / "local.jsonl", tmp_path / "remote.jsonl"
-    assert batch(str(source), "-o", str(local), "--max-chars", str(MAX_CHARS)) == 0
-    assert batch(str(source), "-o", str(remote), "--server", f"127.0.0.1:{server.port}") == 0
+    assert batch(str(source), "-o", str(local), "--max-chars", str(MAX_CHARS)) == 3
+    assert batch(str(source), "-o", str(remote), "--server", f"127.0.0.1:{server.port}") == 3
     assert remote.read_bytes() == local.read_bytes()
     records = [json.loads(line) for line in remote.read_text(encoding="utf-8").splitlines()]
     assert "body" in records[0] and "body" in records[-1]
@@ -76,9 +76,9 @@ def test_resume_goes_past_an_oversized_record(server: RunningServer, tmp_path: P
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(oversized_records()) + "\n", encoding="utf-8")
     whole, resumed = tmp_path / "whole.jsonl", tmp_path / "resumed.jsonl"
-    assert batch(str(source), "-o", str(whole), "--max-chars", str(MAX_CHARS)) == 0
+    assert batch(str(source), "-o", str(whole), "--max-chars", str(MAX_CHARS), "--allow-errors") == 0
     partial_path(str(resumed)).write_bytes(whole.read_bytes().splitlines(keepends=True)[0])
-    assert batch(str(source), "-o", str(resumed), "--resume", "--server", f"127.0.0.1:{server.port}") == 0
+    assert batch(str(source), "-o", str(resumed), "--resume", "--server", f"127.0.0.1:{server.port}") == 3
     assert resumed.read_bytes() == whole.read_bytes()
 
 

@@ -118,7 +118,7 @@ def test_hostile_batch_lines_become_error_records(tmp_path: Path) -> None:
     ]
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"\n".join(lines) + b"\n")
-    assert main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--no-progress"]) == 0
+    assert main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--no-progress"]) == 3
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(records) == len(lines)
     assert records[0]["id"] == "bom" and records[0]["body"] == PROSE

@@ -302,7 +302,7 @@ def test_batch_over_the_server_is_byte_identical(server: RunningServer, tmp_path
     ]
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines * 3) + "\n", encoding="utf-8")
-    assert main(["batch", str(source), "-o", str(tmp_path / "local.jsonl")]) == 0
+    assert main(["batch", str(source), "-o", str(tmp_path / "local.jsonl")]) == 3  # error records in both
     assert (
         main(
             [
@@ -316,7 +316,7 @@ def test_batch_over_the_server_is_byte_identical(server: RunningServer, tmp_path
                 "4",
             ]
         )
-        == 0
+        == 3
     )
     assert (tmp_path / "local.jsonl").read_bytes() == (tmp_path / "remote.jsonl").read_bytes()
 

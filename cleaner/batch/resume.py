@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from ..errors import FAILED_PRECONDITION, CleanerError
 from .output import keep_permissions
-from .records import Numbered, RecordError, TooLong, parse_line
+from .records import Numbered, RecordError, TooLong, error_code, parse_line
 
 READ_BLOCK_BYTES = 1 << 20
 
@@ -33,10 +34,11 @@ class ResumeError(CleanerError):
 
 @dataclass(frozen=True, slots=True)
 class Resumed:
-    """Where a resumed run starts: complete lines already written, and the id of the last one."""
+    """Where a resumed run starts: complete lines already written, the id of the last one, their error codes."""
 
     lines: int = 0
     last_id: str | None = None
+    errors: Counter[str] = field(default_factory=Counter)
 
 
 def partial_path(output: str) -> Path:
@@ -56,7 +58,18 @@ def resume_point(output: str) -> Resumed:
         start = _last_line_start(stream, complete)
         stream.seek(start)
         last = stream.read(complete - start).rstrip(b"\n")
-    return Resumed(lines, _record_id(last) if lines else None)
+    return Resumed(lines, _record_id(last) if lines else None, error_counts(partial))
+
+
+def error_counts(path: str | Path) -> Counter[str]:
+    """How many lines of a batch output are error records, by status code."""
+    counts: Counter[str] = Counter()
+    with open(path, "rb") as stream:
+        for line in stream:
+            code = error_code(line)
+            if code is not None:
+                counts[code] += 1
+    return counts
 
 
 @contextmanager

@@ -1,10 +1,17 @@
-"""``cleaner batch INPUT -o OUTPUT``: one output record per input line, in order, resumable."""
+"""``cleaner batch INPUT -o OUTPUT``: one output record per input line, in order, resumable.
+
+The run ends with a summary on stderr (records, errors by status code). Exit
+status: 0 when every record was cleaned; ``RECORD_ERRORS`` (3) when the output
+is complete but holds error records (0 with ``--allow-errors``); 1 when the run
+stopped (the partial file stays for ``--resume``); 2 for a usage error.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +22,8 @@ from tqdm import tqdm
 from ..api import CleanerOptions
 from ..batch.output import OutputError, output_target
 from ..batch.reading import count_lines, max_line_bytes, numbered_lines
-from ..batch.resume import Resumed, partial_path, resume_point, skip_done, write_resumable
+from ..batch.records import error_code
+from ..batch.resume import Resumed, error_counts, partial_path, resume_point, skip_done, write_resumable
 from ..batch.run import clean_lines
 from ..batch.sites import learn_for_second_pass
 from . import plugins
@@ -24,6 +32,7 @@ from .plugins import Commands
 
 SERVER_SIDE_OPTIONS = ("--rules", "--no-builtin-rules", "--timeout", "--max-chars", "--max-lines", "--workers")
 CLIENT_OPTIONS = ("--tls-ca", "--window")
+RECORD_ERRORS = 3  # exit status: the output is complete, and some of its records are errors
 
 
 def add_command(commands: Commands) -> None:
@@ -45,6 +54,11 @@ def add_command(commands: Commands) -> None:
         "--resume",
         action="store_true",
         help="continue the interrupted run that wrote OUTPUT's partial file, after its last complete line",
+    )
+    batch.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help=f"exit 0 when the run completes even if some records are errors (default: exit {RECORD_ERRORS})",
     )
     add_rule_options(batch)
     batch.set_defaults(command=run)
@@ -71,9 +85,12 @@ def run(args: argparse.Namespace) -> int:
     if args.server is None:
         options.build()  # fail fast on a bad rule pack, before any output exists
     if args.resume and Path(args.output).exists() and not partial_path(args.output).exists():
-        print(f"cleaner batch: nothing to resume, {args.output} is complete", file=sys.stderr)
-        return 0
+        done = _Tally(0, error_counts(args.output))
+        done.records = count_lines(args.output) or 0
+        print(f"cleaner batch: nothing to resume, {args.output} is complete: {done.summary()}", file=sys.stderr)
+        return _exit_status(args, done)
     resumed = Resumed() if target is None or target.in_place else _start_point(args)
+    tally = _Tally(resumed.lines, resumed.errors)
     show = not args.no_progress and sys.stderr.isatty()
     with ExitStack() as stack:
         source = stack.enter_context(sys.stdin.buffer if args.input == "-" else open(args.input, "rb"))
@@ -88,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             numbered = skip_done(numbered_lines(source, max_line_bytes(remote.settings)), resumed)
             lines = remote.clean_lines(numbered)
         total = count_lines(args.input) if show else None
-        progress = tqdm(lines, total=total, initial=resumed.lines, unit="rec", disable=not show)
+        progress = tqdm(tally.count(lines), total=total, initial=resumed.lines, unit="rec", disable=not show)
         if target is None:
             _write(progress, sys.stdout)
         elif target.in_place:  # a device, FIFO or open descriptor: no partial file, no rename
@@ -96,7 +113,42 @@ def run(args: argparse.Namespace) -> int:
                 _write(progress, sink)
         else:
             _write_resumable(progress, args.output, resumed)
-    return 0
+    print(f"cleaner batch: {tally.summary()}", file=sys.stderr)
+    return _exit_status(args, tally)
+
+
+class _Tally:
+    """Records written, and error records by status code (counting those of an earlier run resumed)."""
+
+    def __init__(self, done: int = 0, errors: Counter[str] | None = None) -> None:
+        self.earlier = done
+        self.records = done
+        self.errors: Counter[str] = Counter(errors or {})
+
+    def count(self, lines: Iterable[str]) -> Iterator[str]:
+        for line in lines:
+            self.records += 1
+            code = error_code(line)
+            if code is not None:
+                self.errors[code] += 1
+            yield line
+
+    def summary(self) -> str:
+        failed = sum(self.errors.values())
+        earlier = f" ({self.earlier:,} written before this run)" if self.earlier else ""
+        cleaned = self.records - failed
+        text = f"{_count(self.records, 'record')}{earlier}: {cleaned:,} cleaned, {_count(failed, 'error')}"
+        if failed:
+            text += " (" + ", ".join(f"{code} {count:,}" for code, count in sorted(self.errors.items())) + ")"
+        return text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _exit_status(args: argparse.Namespace, tally: _Tally) -> int:
+    return RECORD_ERRORS if tally.errors and not args.allow_errors else 0
 
 
 def _learn_sites(

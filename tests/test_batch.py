@@ -41,6 +41,11 @@ def hang_on_marker(chunk):
     if any(b"HANG-THE-WORKER" in line for _, line in chunk):
         time.sleep(3600)
     return clean_chunk(chunk)
+
+
+def announce_and_hang(chunk):
+    open(f"{os.getpid()}.hanging", "w").close()  # in the current folder
+    time.sleep(3600)
 """
 
 
@@ -233,3 +238,49 @@ def test_a_resumed_batch_counts_the_errors_written_before(tmp_path: Path) -> Non
     )
     again = cli(str(source), "-o", str(output), "--resume")  # nothing to resume: the verdict stays
     assert again.returncode == 3 and "nothing to resume" in again.stderr and "1 error" in again.stderr
+
+
+ORPHAN_SCRIPT = """
+from cleaner import CleanerOptions
+from cleaner.batch.pool import ChunkRunner, in_order
+from cleaner.batch.records import worker_died_line
+from cleaner.batch.run import start_worker
+
+import faulty
+
+if __name__ == "__main__":  # spawned workers import this module too
+    chunks = [[(n, b'{"id": "h", "text": "ANNOUNCE-AND-HANG"}')] for n in range(1, 3)]
+    with ChunkRunner(2, faulty.announce_and_hang, start_worker, (CleanerOptions(),), seconds_per_record=600) as runner:
+        list(in_order(runner, chunks, window=4, on_death=worker_died_line))
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_pool_workers_exit_at_once_when_their_parent_is_killed(tmp_path: Path, faulty: Any) -> None:
+    """Both workers are mid-chunk (a record that takes minutes) when the batch process gets SIGKILL."""
+    script = tmp_path / "orphans.py"
+    script.write_text(ORPHAN_SCRIPT, encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, env=environment)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(tmp_path.glob("*.hanging"))) < 2 and process.poll() is None:
+        time.sleep(0.02)
+    workers = [int(path.stem) for path in tmp_path.glob("*.hanging")]
+    assert len(workers) == 2, "the workers did not start their chunks"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    killed = time.monotonic()
+    while any(_running(pid) for pid in workers) and time.monotonic() - killed < 10:
+        time.sleep(0.02)
+    lived = time.monotonic() - killed
+    leftover = [pid for pid in workers if _running(pid)]
+    for pid in leftover:
+        os.kill(pid, signal.SIGKILL)
+    assert not leftover and lived < 1.5, f"workers lived on {lived:.1f} s after their parent was killed"

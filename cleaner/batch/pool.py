@@ -4,10 +4,21 @@ Pebble's process pool replaces a worker that dies (killed for memory, a crash in
 native code, stuck past its chunk's time limit and stopped) and fails only the
 chunk that worker held. That chunk's records are then cleaned one at a time, so
 the record that kills a worker again is the one named in its error line.
+
+A worker dies with the batch process: on Linux the kernel sends it SIGKILL when
+its parent dies (``PR_SET_PDEATHSIG``), elsewhere a thread watches its parent
+process id. Without that, a worker whose parent was killed went on with the
+chunk it held, for as long as that chunk took.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, TimeoutError
@@ -20,6 +31,8 @@ from .records import Numbered
 
 Task = Callable[[Sequence[Numbered]], list[str]]
 OnDeath = Callable[[Numbered, str], str]
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_CHECK_SECONDS = 0.2  # where the kernel cannot be asked: how often a worker looks for its parent
 
 
 class ChunkRunner:
@@ -33,7 +46,12 @@ class ChunkRunner:
         initargs: tuple[Any, ...],
         seconds_per_record: float,
     ) -> None:
-        self._pool = ProcessPool(workers, initializer=initializer, initargs=initargs, context=get_context("spawn"))
+        self._pool = ProcessPool(
+            workers,
+            initializer=start_pool_worker,
+            initargs=(os.getpid(), initializer, initargs),
+            context=get_context("spawn"),
+        )
         self._task = task
         self._seconds_per_record = seconds_per_record
 
@@ -46,6 +64,38 @@ class ChunkRunner:
     def __exit__(self, *_: object) -> None:
         self._pool.close()  # type: ignore[no-untyped-call]
         self._pool.join()
+
+
+def start_pool_worker(parent: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    """In a new worker process: die with ``parent``, then run the pool's own initializer."""
+    exit_with_parent(parent)
+    initializer(*initargs)
+
+
+def exit_with_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` (the process that started it) dies, even by SIGKILL.
+
+    On Linux the kernel sends SIGKILL at once, even mid-match in native code. (It
+    is tied to the thread that started this process: pebble starts replacements
+    from its pool-manager thread, which ends only after the pool's last task.)
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # it died before the signal was armed
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def in_order(runner: ChunkRunner, chunks: Iterable[list[Numbered]], window: int, on_death: OnDeath) -> Iterator[str]:

@@ -121,6 +121,11 @@ def test_clean_out_refuses_two_inputs_with_one_output_name(capsys: pytest.Captur
     assert not (tmp_path / "out").exists()
 
 
+def test_clean_refuses_standard_input_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "clean", "-", str(SEEDS[0]), "-")
+    assert code == 2 and "standard input can be read only once" in err
+
+
 def test_rules_check_fails_on_a_folder_without_packs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "rules", "check", str(tmp_path))
     assert code == 1 and f"FAIL no rule pack (*.toml) in {tmp_path}" in err

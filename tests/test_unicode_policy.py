@@ -124,3 +124,24 @@ def test_clean_names_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout.decode("utf-8")
     assert f"==> {tmp_path}/caf\ufffd.txt <==" in out and "Traceback" not in done.stderr.decode()
+
+
+def test_site_learning_learns_blocks_as_cleaning_sees_them(tmp_path: Path) -> None:
+    """A repeated block holding a lone surrogate is learned with U+FFFD, as cleaning replaces it."""
+    story = "Story {n}: the council voted on a new budget for the town on day {n}, officials said."
+    lines = [
+        '{"id": "p' + str(n) + '", "url": "https://news.example/' + str(n) + '", "text": "Sign up ' + ESCAPED
+        + ' for the Daily Brief\\n' + story.format(n=n) + '"}'
+        for n in range(4)
+    ]  # fmt: skip
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["rules", "suggest", str(source), "--out", str(tmp_path / "packs")]) == 0
+    [pack] = (tmp_path / "packs").glob("*.toml")
+    assert "Sign up \ufffd for the Daily Brief" in pack.read_text(encoding="utf-8")
+    assert main(["rules", "check", str(pack)]) == 0
+    output = tmp_path / "out.jsonl"
+    assert main(["batch", "--no-progress", str(source), "-o", str(output), "--learn-sites"]) == 0
+    for line in output.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        assert "Daily Brief" not in record["body"] and record["stats"]["surrogates_replaced"] == 1

@@ -61,6 +61,8 @@ def output_target(name: str) -> OutputTarget:
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {name}: no such directory {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK):  # the partial file is made there, then renamed
+        raise OutputError(f"cannot write {name}: no permission to create files in {folder}")
     return OutputTarget(name, path, False)
 
 

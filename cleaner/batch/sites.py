@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import regex
 import tomlkit
 
+from ..inputs import replace_surrogates
 from ..rules.loading import LoadedPack
 from ..rules.schema import DEFAULT_RULE_MAX_CHARS, Action, Category, PackInfo, Rule, RulePack, Scope
 from ..settings import Settings
@@ -218,9 +219,13 @@ def read_records(stream: IO[bytes], max_bytes: int = max_line_bytes(Settings()))
             record = parse_line(line)
         except RecordError:
             continue
-        if record.text:
-            learner.observe(record.text, record.url, record.source)
+        if record.text:  # lone surrogates replaced as cleaning replaces them, so the learned phrases match
+            learner.observe(replace_surrogates(record.text)[0], _repaired(record.url), _repaired(record.source))
     return learner
+
+
+def _repaired(value: str | None) -> str | None:
+    return None if value is None else replace_surrogates(value)[0]
 
 
 def learn_sites(path: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> list[LoadedPack]:

@@ -29,6 +29,9 @@ def add_command(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.files.count("-") > 1:
+        print("cleaner clean: - is given twice; standard input can be read only once", file=sys.stderr)
+        return 2
     out = Path(args.out) if args.out else None
     if out:
         clash = _same_output_name(args.files)

@@ -284,3 +284,35 @@ def test_pool_workers_exit_at_once_when_their_parent_is_killed(tmp_path: Path, f
     for pid in leftover:
         os.kill(pid, signal.SIGKILL)
     assert not leftover and lived < 1.5, f"workers lived on {lived:.1f} s after their parent was killed"
+
+
+def test_the_parent_watch_thread_ends_a_worker_without_prctl(tmp_path: Path) -> None:
+    """Where the kernel cannot be asked (not Linux), a thread sees the parent pid change and exits."""
+    child = (
+        "import os, threading, time\n"
+        "from cleaner.batch.pool import _watch_parent\n"
+        "threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()\n"
+        "time.sleep(60)\n"
+    )
+    parent = (
+        "import subprocess, sys, time\n"
+        f"child = subprocess.Popen([sys.executable, '-c', {child!r}])\n"
+        f"open({str(tmp_path / 'child.pid')!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", parent])
+    pid_file = tmp_path / "child.pid"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (pid_file.exists() and pid_file.read_text()):
+        time.sleep(0.02)
+    child_pid = int(pid_file.read_text())
+    time.sleep(1.0)  # the child is in its sleep, its watch armed
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    killed = time.monotonic()
+    while _running(child_pid) and time.monotonic() - killed < 10:
+        time.sleep(0.02)
+    lived = time.monotonic() - killed
+    if _running(child_pid):
+        os.kill(child_pid, signal.SIGKILL)
+    assert lived < 1.5, f"the child lived on {lived:.1f} s"

@@ -288,25 +288,20 @@ def test_pool_workers_exit_at_once_when_their_parent_is_killed(tmp_path: Path, f
 
 def test_the_parent_watch_thread_ends_a_worker_without_prctl(tmp_path: Path) -> None:
     """Where the kernel cannot be asked (not Linux), a thread sees the parent pid change and exits."""
+    ready = tmp_path / "child.pid"
     child = (
-        "import os, threading, time\n"
+        "import os, sys, threading, time\n"
         "from cleaner.batch.pool import _watch_parent\n"
-        "threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()\n"
+        "threading.Thread(target=_watch_parent, args=(int(sys.argv[1]),), daemon=True).start()\n"
+        f"open({str(ready)!r}, 'w').write(str(os.getpid()))\n"
         "time.sleep(60)\n"
     )
-    parent = (
-        "import subprocess, sys, time\n"
-        f"child = subprocess.Popen([sys.executable, '-c', {child!r}])\n"
-        f"open({str(tmp_path / 'child.pid')!r}, 'w').write(str(child.pid))\n"
-        "time.sleep(60)\n"
-    )
+    parent = f"import os, subprocess, sys, time\nsubprocess.Popen([sys.executable, '-c', {child!r}, str(os.getpid())])\ntime.sleep(60)\n"
     process = subprocess.Popen([sys.executable, "-c", parent])
-    pid_file = tmp_path / "child.pid"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (pid_file.exists() and pid_file.read_text()):
+    while time.monotonic() < deadline and not (ready.exists() and ready.read_text()):
         time.sleep(0.02)
-    child_pid = int(pid_file.read_text())
-    time.sleep(1.0)  # the child is in its sleep, its watch armed
+    child_pid = int(ready.read_text())
     os.kill(process.pid, signal.SIGKILL)
     process.wait(10)
     killed = time.monotonic()

@@ -15,6 +15,7 @@ from .document.run import DocumentRun
 from .errors import InvalidInputError
 from .html.extract import PageHints, extract
 from .result import CleanResult
+from .rules.deadline import Stop, check_stop
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
 from .settings import Settings
@@ -28,8 +29,9 @@ class Cleaner:
     ``rule_paths``: extra pack files or folders (one path, or several), loaded
     after the built-in packs (unless ``builtin_rules`` is false); ``packs``:
     packs already loaded, after those. Keyword options are the fields of
-    ``Settings``: ``timeout`` (CPU seconds of rule matching per document),
-    ``max_chars``, ``max_lines`` and ``find_article``.
+    ``Settings``: ``timeout`` (the time budget of the rule stage: CPU seconds of
+    the cleaning thread per document), ``max_chars``, ``max_lines`` and
+    ``find_article``.
     """
 
     def __init__(
@@ -58,10 +60,15 @@ class Cleaner:
         source: str | None = None,
         id: str | None = None,
         timeout: float | None = None,
+        stop: Stop | None = None,
     ) -> CleanResult:
         """Clean plain text, or HTML through trafilatura; offsets refer to that text.
 
-        ``timeout`` overrides the cleaner's time budget for rule matching.
+        ``timeout`` overrides the cleaner's time budget for the rule stage.
+        ``stop``, a function of no arguments, is asked between stages and every
+        few milliseconds of rule matching; when it returns true the document stops
+        with ``CleaningStopped`` (a server passes "the call was cancelled or its
+        deadline passed").
         """
         hints = PageHints()
         extracted = False
@@ -72,6 +79,7 @@ class Cleaner:
         if html is not None:
             self._check_input("html", html)
             text, hints, extracted = extract(html, url)
+            check_stop(stop)
             if not text.strip():
                 raise InvalidInputError("html holds no text")
         elif text is None:
@@ -90,6 +98,8 @@ class Cleaner:
             attribution=self._publishers.attribute(url, source),
             timeout=self.settings.timeout if timeout is None else timeout,
             find_article=self.settings.find_article and not extracted,
+            max_lines=self.settings.max_lines,
+            stop=stop,
         )
         return run.result(id)
 
@@ -139,6 +149,7 @@ def clean(
     source: str | None = None,
     id: str | None = None,
     timeout: float | None = None,
+    stop: Stop | None = None,
 ) -> CleanResult:
     """Clean one document with the built-in rules; see ``Cleaner.clean``."""
-    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout)
+    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout, stop=stop)

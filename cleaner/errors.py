@@ -9,6 +9,7 @@ INTERNAL = "INTERNAL"
 INVALID_ARGUMENT = "INVALID_ARGUMENT"
 DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
 FAILED_PRECONDITION = "FAILED_PRECONDITION"
+CANCELLED = "CANCELLED"
 
 
 class CleanerError(Exception):
@@ -31,6 +32,12 @@ class RuleTimeoutError(CleanerError, TimeoutError):
     def __init__(self, message: str, rule: str | None = None) -> None:
         super().__init__(message)
         self.rule = rule
+
+
+class CleaningStopped(CleanerError):
+    """The caller asked for the document to stop (its ``stop`` callback said so): a cancelled call, a deadline."""
+
+    code = CANCELLED
 
 
 Problem = tuple[str | None, str | None, str]

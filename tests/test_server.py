@@ -326,8 +326,9 @@ def test_batch_against_no_server_fails_in_one_line(
 ) -> None:
     import socket
 
-    from cleaner.cli import main
     from cleaner_server import client
+
+    from cleaner.cli import main
 
     monkeypatch.setattr(client, "RETRIES", 2)
     monkeypatch.setattr(client, "FIRST_BACKOFF_SECONDS", 0.01)

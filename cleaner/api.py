@@ -15,7 +15,7 @@ from .document.run import DocumentRun
 from .errors import InvalidInputError
 from .html.extract import PageHints, extract
 from .result import CleanResult
-from .rules.deadline import Stop, check_stop
+from .rules.deadline import Interrupt, Stop
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
 from .settings import Settings
@@ -61,15 +61,19 @@ class Cleaner:
         id: str | None = None,
         timeout: float | None = None,
         stop: Stop | None = None,
+        deadline: float | None = None,
     ) -> CleanResult:
         """Clean plain text, or HTML through trafilatura; offsets refer to that text.
 
         ``timeout`` overrides the cleaner's time budget for the rule stage.
         ``stop``, a function of no arguments, is asked between stages and every
         few milliseconds of rule matching; when it returns true the document stops
-        with ``CleaningStopped`` (a server passes "the call was cancelled or its
-        deadline passed").
+        with ``CleaningStopped`` (code CANCELLED). ``deadline``, a
+        ``time.monotonic()`` instant, stops it the same way once it passes (code
+        DEADLINE_EXCEEDED), and no single match runs past it. (A server passes
+        "the call was cancelled" and the call's deadline.)
         """
+        interrupt = Interrupt(stop, deadline)
         hints = PageHints()
         extracted = False
         if html is not None and text is not None:
@@ -79,7 +83,7 @@ class Cleaner:
         if html is not None:
             self._check_input("html", html)
             text, hints, extracted = extract(html, url)
-            check_stop(stop)
+            interrupt.check()
             if not text.strip():
                 raise InvalidInputError("html holds no text")
         elif text is None:
@@ -99,7 +103,7 @@ class Cleaner:
             timeout=self.settings.timeout if timeout is None else timeout,
             find_article=self.settings.find_article and not extracted,
             max_lines=self.settings.max_lines,
-            stop=stop,
+            interrupt=interrupt,
         )
         return run.result(id)
 
@@ -150,6 +154,9 @@ def clean(
     id: str | None = None,
     timeout: float | None = None,
     stop: Stop | None = None,
+    deadline: float | None = None,
 ) -> CleanResult:
     """Clean one document with the built-in rules; see ``Cleaner.clean``."""
-    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout, stop=stop)
+    return default_cleaner().clean(
+        text, html=html, url=url, source=source, id=id, timeout=timeout, stop=stop, deadline=deadline
+    )

@@ -35,9 +35,13 @@ class RuleTimeoutError(CleanerError, TimeoutError):
 
 
 class CleaningStopped(CleanerError):
-    """The caller asked for the document to stop (its ``stop`` callback said so): a cancelled call, a deadline."""
+    """The caller stopped the document: ``stop`` said so (CANCELLED), or ``deadline`` passed (DEADLINE_EXCEEDED)."""
 
     code = CANCELLED
+
+    def __init__(self, message: str, code: str = CANCELLED) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 Problem = tuple[str | None, str | None, str]

@@ -193,6 +193,17 @@ def test_a_stop_request_ends_a_document_between_stages_and_during_matching(make_
     assert cleaner.clean("Advert here\nThe story.", stop=lambda: False).body == "The story."
 
 
+def test_a_deadline_stops_a_document_even_inside_one_long_match(make_pack: Callable[..., Path]) -> None:
+    cleaner = Cleaner(rule_pack(make_pack, "slow", [SLOW]), builtin_rules=False, timeout=60)
+    block = _calibrated_block(1.0)  # one match of a second or more
+    started = time.monotonic()
+    with pytest.raises(CleaningStopped) as raised:
+        cleaner.clean(block, deadline=started + 0.2)
+    assert time.monotonic() - started < 0.8
+    assert raised.value.code == "DEADLINE_EXCEEDED"
+    assert cleaner.clean("abc\nThe story.", deadline=time.monotonic() + 30).body == "The story."
+
+
 @pytest.mark.parametrize(
     "text",
     [

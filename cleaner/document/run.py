@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..errors import InvalidInputError
 from ..html.extract import PageHints
 from ..result import CleanResult, Removal, Stats
-from ..rules.deadline import Deadline, Stop, check_stop
+from ..rules.deadline import NO_INTERRUPT, Deadline, Interrupt
 from ..rules.engine import Hit, RuleSet
 from ..rules.schema import Category
 from ..text.blocks import Block, segment
@@ -57,9 +57,9 @@ class DocumentRun:
     input limits: ``max_lines`` is checked again on the normalised text, whose
     line breaks include those normalisation makes (``\\r``, U+2028, glued
     blocks). The rule stage runs under ``timeout`` seconds of the thread's CPU
-    time (``rules.deadline``); ``stop``, when given, is asked between stages and
-    every few milliseconds of rule matching, and stops the document
-    (``CleaningStopped``) when it says so.
+    time (``rules.deadline``); ``interrupt`` is checked between stages and every
+    few milliseconds of rule matching, and stops the document
+    (``CleaningStopped``) when the caller says so or its deadline passes.
     """
 
     def __init__(
@@ -73,7 +73,7 @@ class DocumentRun:
         timeout: float,
         find_article: bool,
         max_lines: int,
-        stop: Stop | None = None,
+        interrupt: Interrupt = NO_INTERRUPT,
     ) -> None:
         self.rules = rules
         self.text = text
@@ -82,8 +82,8 @@ class DocumentRun:
         self.find_article = find_article
         self.attribution = attribution
         self.timeout = timeout
-        self.stop = stop
-        self.deadline = Deadline(timeout, stop)  # started again when the rule stage begins
+        self.interrupt = interrupt
+        self.deadline = Deadline(timeout, interrupt)  # started again when the rule stage begins
         self.normalised = normalise(text)
         lines = self.normalised.text.count("\n") + 1
         if lines > max_lines:
@@ -96,7 +96,7 @@ class DocumentRun:
         self.metadata.add("publisher", attribution.publisher)
 
     def _check_stop(self) -> None:
-        check_stop(self.stop)
+        self.interrupt.check()
 
     def result(self, id: str | None) -> CleanResult:
         self._check_stop()
@@ -148,7 +148,7 @@ class DocumentRun:
 
     def _apply_rules(self) -> None:
         """The rule stage: its time budget starts here, once the document is prepared."""
-        self.deadline = Deadline(self.timeout, self.stop)
+        self.deadline = Deadline(self.timeout, self.interrupt)
         text = self.normalised.text
         blocks = [state.block for state in self.states]
         found = self.rules.scan_blocks(text, blocks, self.deadline)

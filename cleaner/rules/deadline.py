@@ -19,9 +19,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
-from ..errors import CleaningStopped, RuleTimeoutError
+from ..errors import CANCELLED, DEADLINE_EXCEEDED, CleaningStopped, RuleTimeoutError
 
 T = TypeVar("T")
 
@@ -40,25 +41,56 @@ MIN_MEASURABLE = 1e-4  # seconds of thread CPU below which a ratio is not measur
 Stop = Callable[[], bool]
 
 
+@dataclass(frozen=True, slots=True)
+class Interrupt:
+    """When the caller wants a document stopped: ``stop()`` says so, or the instant ``until`` passes.
+
+    ``until`` is a ``time.monotonic()`` value (a call's deadline): no single match runs past it either.
+    """
+
+    stop: Stop | None = None
+    until: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.stop is not None or self.until is not None
+
+    def check(self) -> None:
+        """Raise ``CleaningStopped`` if the document should stop now."""
+        if self.until is not None and time.monotonic() >= self.until:
+            raise CleaningStopped("cleaning stopped: the caller's deadline passed", DEADLINE_EXCEEDED)
+        if self.stop is not None and self.stop():
+            raise CleaningStopped("cleaning stopped: the caller asked to stop", CANCELLED)
+
+    def cap(self, allowance: float) -> float:
+        """``allowance`` for one match, cut to what is left until ``until`` (the process clock runs no slower)."""
+        if self.until is None:
+            return allowance
+        return min(allowance, max(self.until - time.monotonic(), MIN_MEASURABLE))
+
+
+NO_INTERRUPT = Interrupt()
+
+
 class Deadline:
     """A budget of ``seconds`` of this thread's CPU time, shared by every match of one document."""
 
-    __slots__ = ("seconds", "_expires", "_stop", "_next_stop_check", "_ratio")
+    __slots__ = ("seconds", "_expires", "_interrupt", "_next_stop_check", "_ratio")
 
-    def __init__(self, seconds: float, stop: Stop | None = None) -> None:
+    def __init__(self, seconds: float, interrupt: Interrupt = NO_INTERRUPT) -> None:
         now = time.thread_time()
         self.seconds = seconds
         self._expires = now + seconds
-        self._stop = stop
+        self._interrupt = interrupt
         self._next_stop_check = now
         self._ratio = 1.0
 
     def left(self) -> float:
-        """Seconds of the budget left (negative once overspent); asks ``stop`` now and then."""
+        """Seconds of the budget left (negative once overspent); checks the interrupt now and then."""
         now = time.thread_time()
-        if self._stop is not None and now >= self._next_stop_check:
+        if self._interrupt.active and now >= self._next_stop_check:
             self._next_stop_check = now + STOP_CHECK_SECONDS
-            self.check_stop()
+            self._interrupt.check()
         return self._expires - now
 
     def remaining(self) -> float:
@@ -67,9 +99,6 @@ class Deadline:
         if left <= 0:
             raise timed_out()
         return left
-
-    def check_stop(self) -> None:
-        check_stop(self._stop)
 
     def extend(self, seconds: float) -> None:
         """Give back time spent on work that is not the document's (compiling a pattern)."""
@@ -84,13 +113,14 @@ class Deadline:
         """
         while True:
             left = self.remaining()
-            allowance = left * self._ratio
+            allowance = self._interrupt.cap(left * self._ratio)
             started = time.thread_time()
             try:
                 return match(*args, timeout=allowance)
             except RuleTimeoutError:
                 raise
             except TimeoutError:
+                self._interrupt.check()  # cut short at the caller's deadline
                 used = time.thread_time() - started
                 if used >= left:
                     raise MatchTimedOut from None
@@ -100,13 +130,7 @@ class Deadline:
 
     def search(self) -> Deadline:
         """The budget for finding the rule to blame, once this one has run out."""
-        return Deadline(self.seconds * SEARCH_SHARE, self._stop)
-
-
-def check_stop(stop: Stop | None) -> None:
-    """Raise ``CleaningStopped`` if the caller wants this document stopped."""
-    if stop is not None and stop():
-        raise CleaningStopped("cleaning stopped: the caller cancelled or its deadline passed")
+        return Deadline(self.seconds * SEARCH_SHARE, self._interrupt)
 
 
 class MatchTimedOut(TimeoutError):

@@ -36,6 +36,7 @@ from . import reflection
 from .config import SERVICE_NAME, ServerConfig
 from .idle import IdleStreams
 from .interceptors import CallGate
+from .ports import PortInUse, check_free
 from .service import CleanerService
 from .signals import STOP_SIGNALS
 
@@ -129,7 +130,7 @@ def start(config: ServerConfig, cleaner: Cleaner | None = None) -> RunningServer
 def listen(config: ServerConfig) -> RunningServer:
     """Start the server with health NOT_SERVING and cleaning UNAVAILABLE until ``ready``.
 
-    Raises ``OSError`` (one line, for the user) when it cannot listen.
+    Raises ``PortInUse`` (one line, for the user) when the port is taken.
     """
     return run_in_loop(_listen(config))
 
@@ -187,7 +188,8 @@ def _bind(server: grpc.aio.Server, config: ServerConfig) -> int:
     except RuntimeError:  # gRPC's "Failed to bind to address": the port is held, or the address is not ours
         port = 0
     if port == 0:
-        raise OSError(f"cannot listen on {address}: the address is in use or not available on this machine")
+        check_free(config.host, config.port)  # says what holds it, if it can tell
+        raise PortInUse(f"cannot listen on {address}: the address is in use or not available on this machine")
     return int(port)
 
 
@@ -229,8 +231,11 @@ def _watch_supervisor(supervisor: int, stop: _StopRequest) -> None:
     stop.make(_StopRequest.SUPERVISOR_GONE)
 
 
-def serve(config: ServerConfig, supervisor: int | None = None) -> int:
-    """Run one server process until a stop signal (or its supervisor's death), then drain; return 0."""
+def serve(config: ServerConfig, supervisor: int | None = None, probe: int | None = None) -> int:
+    """Run one server process until a stop signal (or its supervisor's death), then drain; return 0.
+
+    ``probe``: the worker's end of its supervisor's health probe (``workers``), answered from the event loop.
+    """
     stop = _StopRequest()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -242,6 +247,8 @@ def serve(config: ServerConfig, supervisor: int | None = None) -> int:
     if supervisor is not None:
         threading.Thread(target=_watch_supervisor, args=(supervisor, stop), daemon=True).start()
     running = start(config)
+    if probe is not None:
+        run_in_loop(_answer_probes(probe, running))
     reason = stop.wait()
     if reason == _StopRequest.SUPERVISOR_GONE:
         log.warning("supervisor %d is gone: draining", supervisor)
@@ -250,3 +257,27 @@ def serve(config: ServerConfig, supervisor: int | None = None) -> int:
     running.stop(config.grace)
     log.info("stopped")
     return 0
+
+
+async def _answer_probes(probe: int, running: RunningServer) -> None:
+    """Answer each byte the supervisor sends with the health status, from the event loop that serves calls.
+
+    A worker that is stopped (SIGSTOP), or whose loop is stuck, does not answer, and is replaced.
+    """
+    loop = asyncio.get_running_loop()
+    os.set_blocking(probe, False)
+
+    def answer() -> None:
+        try:
+            asked = os.read(probe, 64)
+        except BlockingIOError:
+            return
+        if not asked:  # the supervisor closed its end
+            loop.remove_reader(probe)
+            return
+        try:
+            os.write(probe, b"S" if running.serving else b"N")
+        except (BlockingIOError, BrokenPipeError):
+            pass
+
+    loop.add_reader(probe, answer)

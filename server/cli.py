@@ -35,6 +35,10 @@ def add_commands(commands: Commands) -> None:
         "--stream-idle-timeout", type=float, default=60.0, metavar="SECONDS",
         help="close a stream with no request and nothing in progress this long (default 60)",
     )  # fmt: skip
+    serve.add_argument(
+        "--health-probe-timeout", type=float, default=10.0, metavar="SECONDS",
+        help="with --workers: replace a worker silent to its health probe this long (default 10)",
+    )  # fmt: skip
     serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate chain (enables TLS)")
     serve.add_argument("--tls-key", metavar="FILE", help="PEM private key")
     serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -54,6 +58,8 @@ def serve_command(args: argparse.Namespace) -> int:
         max_concurrent_rpcs=args.max_concurrent_rpcs,
         grace=args.grace,
         stream_idle_timeout=args.stream_idle_timeout,
+        health_probe_timeout=args.health_probe_timeout,
+        health_probe_interval=min(2.0, args.health_probe_timeout / 3),
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         cleaner=cleaner_options(args),

@@ -41,6 +41,8 @@ class ServerConfig(BaseModel):
     )
     keepalive_time: float = Field(30.0, gt=0, description="seconds of silence on a connection before a ping")
     keepalive_timeout: float = Field(10.0, gt=0, description="seconds a ping may go unanswered before disconnecting")
+    health_probe_interval: float = Field(2.0, gt=0, description="supervisor: seconds between probes of each worker")
+    health_probe_timeout: float = Field(10.0, gt=0, description="supervisor: a worker silent this long is replaced")
     tls_cert: str | None = None
     tls_key: str | None = None
     cleaner: CleanerOptions = CleanerOptions()
@@ -66,6 +68,21 @@ class ServerConfig(BaseModel):
             except Exception:  # noqa: BLE001 - a pack that rejects the warm-up text still serves
                 pass
         return cleaner
+
+    def check_files(self) -> None:
+        """Read the TLS files and validate the rule packs (no compiling): what every worker would fail on.
+
+        Raises ``OSError`` or ``RulePackError``; a supervisor calls this before forking, so the user sees one
+        message, once.
+        """
+        from pathlib import Path
+
+        from cleaner.rules.loading import check_unique_names, load_packs
+
+        for path in (self.tls_cert, self.tls_key):
+            if path is not None:
+                Path(path).read_bytes()
+        check_unique_names(load_packs(self.cleaner.rule_paths, builtin=self.cleaner.builtin_rules))
 
     @property
     def process_count(self) -> int:

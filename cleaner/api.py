@@ -13,6 +13,7 @@ from .errors import InvalidInputError
 from .html.extract import PageHints, extract
 from .inputs import check_document, check_size
 from .result import CleanResult
+from .rules.deadline import Interrupt, Stop
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
 from .settings import Settings
@@ -24,8 +25,9 @@ class Cleaner:
     ``rule_paths``: extra pack files or folders (one path, or several), loaded
     after the built-in packs (unless ``builtin_rules`` is false); ``packs``:
     packs already loaded, after those. Keyword options are the fields of
-    ``Settings``: ``timeout`` (CPU seconds of rule matching per document),
-    ``max_chars``, ``max_lines`` and ``find_article``.
+    ``Settings``: ``timeout`` (the time budget of the rule stage: CPU seconds of
+    the cleaning thread per document), ``max_chars``, ``max_lines`` and
+    ``find_article``.
     """
 
     def __init__(
@@ -54,17 +56,27 @@ class Cleaner:
         source: str | None = None,
         id: str | None = None,
         timeout: float | None = None,
+        stop: Stop | None = None,
+        deadline: float | None = None,
     ) -> CleanResult:
         """Clean plain text, or HTML through trafilatura; offsets refer to that text.
 
-        ``timeout`` overrides the cleaner's time budget for rule matching.
+        ``timeout`` overrides the cleaner's time budget for the rule stage.
+        ``stop``, a function of no arguments, is asked between stages and every
+        few milliseconds of rule matching; when it returns true the document stops
+        with ``CleaningStopped`` (code CANCELLED). ``deadline``, a
+        ``time.monotonic()`` instant, stops it the same way once it passes (code
+        DEADLINE_EXCEEDED), and no single match runs past it. (A server passes
+        "the call was cancelled" and the call's deadline.)
         """
         document = check_document(self.settings, text, html=html, url=url, source=source, id=id)
         text, html, url, source = document.text, document.html, document.url, document.source
+        interrupt = Interrupt(stop, deadline)
         hints = PageHints()
         extracted = False
         if html is not None:
             text, hints, extracted = extract(html, url)
+            interrupt.check()
             if not text.strip():
                 raise InvalidInputError("html holds no text")
         assert text is not None
@@ -82,6 +94,8 @@ class Cleaner:
             attribution=self._publishers.attribute(url, source),
             timeout=self.settings.timeout if timeout is None else timeout,
             find_article=self.settings.find_article and not extracted,
+            max_lines=self.settings.max_lines,
+            interrupt=interrupt,
         )
         result = run.result(id)
         result.stats.surrogates_replaced = document.surrogates_replaced
@@ -117,6 +131,10 @@ def clean(
     source: str | None = None,
     id: str | None = None,
     timeout: float | None = None,
+    stop: Stop | None = None,
+    deadline: float | None = None,
 ) -> CleanResult:
     """Clean one document with the built-in rules; see ``Cleaner.clean``."""
-    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout)
+    return default_cleaner().clean(
+        text, html=html, url=url, source=source, id=id, timeout=timeout, stop=stop, deadline=deadline
+    )

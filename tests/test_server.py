@@ -67,7 +67,7 @@ def test_not_serving_until_ready_and_while_draining(cleaner: Cleaner) -> None:
         running.ready(cleaner)
         status = health.Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME), timeout=5).status
         assert status == health_pb2.HealthCheckResponse.SERVING
-        running.health.enter_graceful_shutdown()
+        running.not_serving()
         status = health.Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME), timeout=5).status
         assert status == health_pb2.HealthCheckResponse.NOT_SERVING
     running.stop(0)
@@ -165,7 +165,7 @@ def test_access_log_names_an_expired_stream_deadline(
     with pytest.raises(grpc.RpcError) as raised:
         list(stub.CleanStream(slow_requests(), timeout=0.3))
     assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-    for _ in range(50):  # the server logs the call once its handler has returned
+    for _ in range(200):  # the server logs the call once its handler has returned
         lines = [record.getMessage() for record in caplog.records if "CleanStream" in record.getMessage()]
         if lines:
             break

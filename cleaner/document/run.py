@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import InvalidInputError
 from ..html.extract import PageHints
 from ..result import CleanResult, Removal, Stats
-from ..rules.deadline import Deadline
+from ..rules.deadline import NO_INTERRUPT, Deadline, Interrupt
 from ..rules.engine import Hit, RuleSet
 from ..rules.schema import Category
 from ..text.blocks import Block, segment
@@ -50,7 +51,16 @@ class BlockState:
 
 
 class DocumentRun:
-    """The state of cleaning one document; ``result`` runs the pipeline once."""
+    """The state of cleaning one document; ``result`` runs the pipeline once.
+
+    Preparing the document (normalise, segment, tokenise) is bounded by the
+    input limits: ``max_lines`` is checked again on the normalised text, whose
+    line breaks include those normalisation makes (``\\r``, U+2028, glued
+    blocks). The rule stage runs under ``timeout`` seconds of the thread's CPU
+    time (``rules.deadline``); ``interrupt`` is checked between stages and every
+    few milliseconds of rule matching, and stops the document
+    (``CleaningStopped``) when the caller says so or its deadline passes.
+    """
 
     def __init__(
         self,
@@ -62,6 +72,8 @@ class DocumentRun:
         attribution: Attribution,
         timeout: float,
         find_article: bool,
+        max_lines: int,
+        interrupt: Interrupt = NO_INTERRUPT,
     ) -> None:
         self.rules = rules
         self.text = text
@@ -69,14 +81,27 @@ class DocumentRun:
         self.url = url
         self.find_article = find_article
         self.attribution = attribution
-        self.deadline = Deadline(timeout)
+        self.timeout = timeout
+        self.interrupt = interrupt
+        self.deadline = Deadline(timeout, interrupt)  # started again when the rule stage begins
         self.normalised = normalise(text)
+        lines = self.normalised.text.count("\n") + 1
+        if lines > max_lines:
+            raise InvalidInputError(
+                f"text has {lines:,} lines once its line breaks are normalised; the limit is {max_lines:,}"
+            )
+        self._check_stop()
         self.states = [BlockState(block, block.text, tokenize(block.text)) for block in segment(self.normalised)]
         self.metadata = MetadataBuilder()
         self.metadata.add("publisher", attribution.publisher)
 
+    def _check_stop(self) -> None:
+        self.interrupt.check()
+
     def result(self, id: str | None) -> CleanResult:
+        self._check_stop()
         self._apply_rules()
+        self._check_stop()
         duplicates = find_duplicates(
             [state.tokens for state in self.states],
             [state.text for state in self.states],
@@ -90,6 +115,7 @@ class DocumentRun:
         language = page_language([state.text for state in kept], [state.tokens for state in kept])
         article = None
         if self.find_article:
+            self._check_stop()
             article = find_article(
                 [state.text for state in kept], [state.tokens for state in kept], stopwords(language)
             )
@@ -97,6 +123,7 @@ class DocumentRun:
         if article is not None:
             self._leave_out_all_but(article, kept)
             self._keep_copies_inside(kept[article.start], kept[article.end], duplicates)
+        self._check_stop()
         kept = self._kept()
         body = "\n\n".join(state.text for state in kept)
         removed = sorted(self._block_removals() + self._fragment_removals(kept), key=lambda r: r.start)
@@ -120,6 +147,8 @@ class DocumentRun:
     # -- rules ---------------------------------------------------------------
 
     def _apply_rules(self) -> None:
+        """The rule stage: its time budget starts here, once the document is prepared."""
+        self.deadline = Deadline(self.timeout, self.interrupt)
         text = self.normalised.text
         blocks = [state.block for state in self.states]
         found = self.rules.scan_blocks(text, blocks, self.deadline)

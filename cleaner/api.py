@@ -10,6 +10,7 @@ from pathlib import Path
 from .document.attribution import Publishers
 from .document.run import DocumentRun
 from .errors import InvalidInputError
+from .html.charset import decode_html
 from .html.extract import PageHints, extract
 from .inputs import check_document, check_size
 from .result import CleanResult
@@ -49,16 +50,21 @@ class Cleaner:
         self,
         text: str | None = None,
         *,
-        html: str | None = None,
+        html: str | bytes | None = None,
         url: str | None = None,
         source: str | None = None,
         id: str | None = None,
         timeout: float | None = None,
+        charset: str | None = None,
     ) -> CleanResult:
         """Clean plain text, or HTML through trafilatura; offsets refer to that text.
 
-        ``timeout`` overrides the cleaner's time budget for rule matching.
+        ``html`` as bytes is decoded by its byte-order mark, ``charset`` (what an
+        HTTP header declared), its ``<meta>`` declaration, or detection (see
+        ``html.charset``). ``timeout`` overrides the cleaner's time budget for rule matching.
         """
+        if isinstance(html, bytes):
+            html = decode_html(html, charset)
         document = check_document(self.settings, text, html=html, url=url, source=source, id=id)
         text, html, url, source = document.text, document.html, document.url, document.source
         hints = PageHints()
@@ -112,11 +118,12 @@ def default_cleaner() -> Cleaner:
 def clean(
     text: str | None = None,
     *,
-    html: str | None = None,
+    html: str | bytes | None = None,
     url: str | None = None,
     source: str | None = None,
     id: str | None = None,
     timeout: float | None = None,
+    charset: str | None = None,
 ) -> CleanResult:
     """Clean one document with the built-in rules; see ``Cleaner.clean``."""
-    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout)
+    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout, charset=charset)

@@ -198,6 +198,18 @@ def test_a_directory_and_a_glob_of_pages(capsys: pytest.CaptureFixture[str], tmp
     assert [json.loads(line)["id"] for line in globbed.splitlines()] == [f"{folder}/{path.name}" for path in SEEDS]
 
 
+def test_a_warc_response_decodes_by_its_http_charset(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    body = "Café owners said the “new rules” — announced on Monday — would cost them €2,000 a year in fees."
+    page = (
+        f"<html><head><title>Café rules</title></head><body><article><p>{body}</p><p>{body}</p></article></body></html>"
+    )
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1252\r\n\r\n" + page.encode("cp1252")
+    record = warc_record(WarcRecordType.response, "<urn:uuid:30000000-0000-4000-8000-000000000000>", "https://example.com/cafe",
+                         "application/http; msgtype=response", http)  # fmt: skip
+    (tmp_path / "crawl.warc.gz").write_bytes(gzip.compress(record))
+    assert json.loads(batch(capsys, tmp_path / "crawl.warc.gz", tmp_path / "out.jsonl"))["body"].startswith(body)
+
+
 def test_a_windows_1252_page_decodes_by_its_declaration(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     body = "Café owners said the “new rules” — announced on Monday — would cost them €2,000 a year in fees."
     page = f'<html><head><meta charset="windows-1252"><title>Café rules</title></head><body><article><p>{body}</p><p>{body}</p></article></body></html>'

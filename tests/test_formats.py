@@ -97,6 +97,26 @@ def test_compressed_jsonl_reads_from_standard_input(tmp_path: Path, plain: tuple
     assert done.stdout == expected
 
 
+def test_a_slow_pipe_is_read_ahead_before_it_is_judged(plain: tuple[Path, bytes]) -> None:
+    source, expected = plain
+    data = source.read_bytes()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; d = sys.stdin.buffer.read(); o = sys.stdout.buffer; "
+         "o.write(d[:1]); o.flush(); time.sleep(0.5); o.write(d[1:]); o.flush()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert writer.stdin is not None and writer.stdout is not None
+    writer.stdin.write(data)
+    writer.stdin.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "cleaner", "batch", "-", "-o", "-", "--no-progress"],
+        stdin=writer.stdout, capture_output=True, timeout=300,
+    )  # fmt: skip
+    writer.wait(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected
+
+
 @pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
 def test_output_is_compressed_by_its_extension(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, plain: tuple[Path, bytes], suffix: str

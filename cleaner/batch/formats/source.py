@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from ...errors import INVALID_ARGUMENT, CleanerError
 from ...settings import Settings
@@ -73,7 +73,7 @@ def open_source(name: str) -> Source:
         return _once(name)
     try:
         with open(name, "rb") as stream:
-            kind, inner, problem = _inspect(stream)
+            kind, inner, problem = _classify(stream.read(HEAD_BYTES))
     except OSError as error:
         raise InputError(f"cannot read {name}: {error.strerror}") from None
     if problem:
@@ -83,19 +83,20 @@ def open_source(name: str) -> Source:
     if inner is Kind.PARQUET:
         raise InputError(f"{name} is compressed Parquet; Parquet compresses inside the file: decompress it first")
     description = _describe(kind, inner)
-    reader = partial(_read_file, name)
+    reader = partial(_read_file, name, kind, inner)
     return Source(name, description, lambda line_bytes, _: reader(line_bytes), line_based="JSONL" in description)
 
 
 def _once(name: str) -> Source:
-    """Standard input, a pipe or a FIFO: opened once, its first bytes peeked at, never rewound."""
+    """Standard input, a pipe or a FIFO: opened once, its first bytes read ahead (and read again), never rewound."""
     what = "standard input" if name == "-" else name
     try:
         raw = sys.stdin.buffer.raw if name == "-" else open(name, "rb", buffering=0)  # type: ignore[union-attr]
+        head = _read_ahead(raw)
     except OSError as error:
         raise InputError(f"cannot read {name}: {error.strerror}") from None
-    stream = io.BufferedReader(raw, buffer_size=HEAD_BYTES)
-    kind, inner, problem = _inspect(stream)
+    stream = io.BufferedReader(_Replayed(head, raw), buffer_size=HEAD_BYTES)
+    kind, inner, problem = _classify(head)
     if kind is Kind.PARQUET or inner is Kind.PARQUET:
         raise InputError(f"{what} holds Parquet, which is read from a regular file: give its path")
     if problem:
@@ -103,7 +104,7 @@ def _once(name: str) -> Source:
     description = _describe(kind, inner)
 
     def read(line_bytes: int, _: int) -> AbstractContextManager[Iterator[Numbered]]:
-        return _read_stream(stream, line_bytes, owned=False)
+        return _read_stream(stream, kind, inner, line_bytes, owned=False)
 
     return Source(name, description, read, line_based="JSONL" in description, stream=stream)
 
@@ -115,9 +116,8 @@ def _is_regular(name: str) -> bool:
         return True  # opening it says what is wrong
 
 
-def _inspect(stream: IO[bytes]) -> tuple[Kind, Kind | None, str]:
-    """(outer kind, kind inside a compression, a problem or ""), from the first bytes; ``stream`` is not advanced."""
-    head = _peek(stream)
+def _classify(head: bytes) -> tuple[Kind, Kind | None, str]:
+    """(outer kind, kind inside a compression, a problem or ""), from the first ``HEAD_BYTES`` (or all) of an input."""
     kind = sniff(head)
     if kind is Kind.ZIP:
         return kind, None, "a zip archive; unpack it, then give the folder"
@@ -141,16 +141,17 @@ def _describe(kind: Kind, inner: Kind | None) -> str:
 
 
 @contextmanager
-def _read_file(name: str, max_line_bytes: int) -> Iterator[Iterator[Numbered]]:
-    with open(name, "rb") as stream, _read_stream(stream, max_line_bytes, owned=True) as items:
+def _read_file(name: str, kind: Kind, inner: Kind | None, max_line_bytes: int) -> Iterator[Iterator[Numbered]]:
+    with open(name, "rb") as stream, _read_stream(stream, kind, inner, max_line_bytes, owned=True) as items:
         yield items
 
 
 @contextmanager
-def _read_stream(stream: IO[bytes], max_line_bytes: int, owned: bool) -> Iterator[Iterator[Numbered]]:
+def _read_stream(
+    stream: IO[bytes], kind: Kind, inner: Kind | None, max_line_bytes: int, owned: bool
+) -> Iterator[Iterator[Numbered]]:
     """Items of a JSONL or WARC stream, compressed or not (a gzipped WARC goes to FastWARC whole)."""
     with ExitStack() as stack:
-        kind, inner, _ = _inspect(stream)
         if kind is Kind.WARC or (kind is Kind.GZIP and inner is Kind.WARC):
             yield warc_pages(stream)
             return
@@ -174,15 +175,33 @@ def _opener(
     return opened
 
 
-def _peek(stream: IO[bytes]) -> bytes:
-    """Up to ``HEAD_BYTES`` of what ``stream`` will read next, without consuming it (a pipe: what is there)."""
-    if stream.seekable():
-        position = stream.tell()
-        head = stream.read(HEAD_BYTES)
-        stream.seek(position)
-        return head
-    assert isinstance(stream, io.BufferedReader)
-    return stream.peek(HEAD_BYTES)[:HEAD_BYTES]
+def _read_ahead(raw: IO[bytes]) -> bytes:
+    """The first ``HEAD_BYTES`` of a pipe (or all of it, if shorter), however slowly they come."""
+    head = b""
+    while len(head) < HEAD_BYTES and (chunk := raw.read(HEAD_BYTES - len(head))):
+        head += chunk
+    return head
+
+
+class _Replayed(io.RawIOBase):
+    """A stream read once whose first bytes were read ahead: those bytes, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class _Unclosed:

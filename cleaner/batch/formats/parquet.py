@@ -44,6 +44,14 @@ def parquet_rows(path: str) -> Iterator[Numbered]:
                 yield number, row
 
 
+def parquet_row_count(path: str) -> int:
+    """The rows of a Parquet file, from its footer."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as table:
+        return int(table.metadata.num_rows)
+
+
 def write_parquet(lines: Iterable[str], stream: IO[bytes], output: tuple[str, ...] = OUTPUT_FIELDS) -> None:
     """The JSON records ``lines`` as a Parquet file written to ``stream``."""
     import pyarrow.parquet as pq

@@ -26,7 +26,7 @@ from ..records import Numbered
 from .compression import decompressed, decompressed_head
 from .detect import COMPRESSIONS, HEAD_BYTES, Kind, jsonl_problem, sniff
 from .pages import is_listing, is_page_name, page_files, pages
-from .parquet import parquet_rows
+from .parquet import parquet_row_count, parquet_rows
 from .warc import warc_pages
 
 
@@ -54,9 +54,11 @@ class Source:
         return self.reader(max_line_bytes(settings), max_page_bytes(settings))
 
     def total(self) -> int | None:
-        """How many items, when cheap to know (a plain JSONL file, a listing), else None."""
+        """How many items, when cheap to know (a plain JSONL file, a listing, Parquet), else None."""
         if self.description == "JSONL" and self.stream is None:
             return count_lines(self.name)
+        if self.description == "Parquet":
+            return parquet_row_count(self.name)
         if self.description.startswith("a listing"):
             return len(page_files(self.name))
         return None

@@ -218,6 +218,17 @@ def test_a_directory_and_a_glob_of_pages(capsys: pytest.CaptureFixture[str], tmp
     assert [json.loads(line)["id"] for line in globbed.splitlines()] == [f"{folder}/{path.name}" for path in SEEDS]
 
 
+def test_pages_and_rows_clean_alike_in_worker_processes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for page_id, _, html in html_pages()[:4]:
+        (folder / f"{page_id}.html").write_bytes(html)
+    pq.write_table(pa.Table.from_pylist(text_records()[:8]), tmp_path / "in.parquet")
+    for source in (folder, tmp_path / "in.parquet"):
+        one = batch(capsys, source, tmp_path / "one.jsonl")
+        assert batch(capsys, source, tmp_path / "two.jsonl", "--workers", "2") == one
+
+
 def test_a_warc_response_decodes_by_its_http_charset(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     body = "Café owners said the “new rules” — announced on Monday — would cost them €2,000 a year in fees."
     page = (

@@ -38,7 +38,7 @@ class InputError(CleanerError):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """An input, known to be readable: what it is, and how to read its items (again, unless ``once``)."""
+    """An input, known to be readable: what it is, and how to read its items (again, unless ``stream`` is set)."""
 
     name: str
     description: str

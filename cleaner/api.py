@@ -10,6 +10,7 @@ from pathlib import Path
 from .document.attribution import Publishers
 from .document.run import DocumentRun
 from .errors import InvalidInputError
+from .html.charset import decode_html
 from .html.extract import PageHints, extract
 from .inputs import check_document, check_size
 from .result import CleanResult
@@ -51,24 +52,29 @@ class Cleaner:
         self,
         text: str | None = None,
         *,
-        html: str | None = None,
+        html: str | bytes | None = None,
         url: str | None = None,
         source: str | None = None,
         id: str | None = None,
         timeout: float | None = None,
         stop: Stop | None = None,
         deadline: float | None = None,
+        charset: str | None = None,
     ) -> CleanResult:
         """Clean plain text, or HTML through trafilatura; offsets refer to that text.
 
-        ``timeout`` overrides the cleaner's time budget for the rule stage.
-        ``stop``, a function of no arguments, is asked between stages and every
-        few milliseconds of rule matching; when it returns true the document stops
-        with ``CleaningStopped`` (code CANCELLED). ``deadline``, a
+        ``html`` as bytes is decoded by its byte-order mark, ``charset`` (what an
+        HTTP header declared), its ``<meta>`` declaration, or detection (see
+        ``html.charset``). ``timeout`` overrides the cleaner's time budget for the
+        rule stage. ``stop``, a function of no arguments, is asked between stages
+        and every few milliseconds of rule matching; when it returns true the
+        document stops with ``CleaningStopped`` (code CANCELLED). ``deadline``, a
         ``time.monotonic()`` instant, stops it the same way once it passes (code
         DEADLINE_EXCEEDED), and no single match runs past it. (A server passes
         "the call was cancelled" and the call's deadline.)
         """
+        if isinstance(html, bytes):
+            html = decode_html(html, charset)
         document = check_document(self.settings, text, html=html, url=url, source=source, id=id)
         text, html, url, source = document.text, document.html, document.url, document.source
         interrupt = Interrupt(stop, deadline)
@@ -126,15 +132,16 @@ def default_cleaner() -> Cleaner:
 def clean(
     text: str | None = None,
     *,
-    html: str | None = None,
+    html: str | bytes | None = None,
     url: str | None = None,
     source: str | None = None,
     id: str | None = None,
     timeout: float | None = None,
     stop: Stop | None = None,
     deadline: float | None = None,
+    charset: str | None = None,
 ) -> CleanResult:
     """Clean one document with the built-in rules; see ``Cleaner.clean``."""
     return default_cleaner().clean(
-        text, html=html, url=url, source=source, id=id, timeout=timeout, stop=stop, deadline=deadline
+        text, html=html, url=url, source=source, id=id, timeout=timeout, stop=stop, deadline=deadline, charset=charset
     )

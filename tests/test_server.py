@@ -288,6 +288,31 @@ def test_library_imports_no_grpc() -> None:
     assert done.stdout.strip() == "[]"
 
 
+ENGINE_PATHS = """
+import sys
+import cleaner.batch.formats.source, cleaner.batch.formats.writer, cleaner.engines.spark, cleaner.engines.ray, cleaner.spark
+from cleaner import CleanerOptions
+from cleaner.batch.spec import RecordSpec
+from cleaner.engines.ray import RayCleaner
+from cleaner.engines.worker import jsonl_lines, result_values
+
+line = b'{"id": "a", "text": "A sentence of the article, long enough to count as prose here."}'
+RayCleaner()({"line": [line], "number": [1]})
+list(jsonl_lines([(line, 0)], CleanerOptions(), RecordSpec()))
+result_values(CleanerOptions(), "a", None, b"<p>A page.</p>", None, None)
+print(sorted(m for m in sys.modules if "grpc" in m))
+"""
+
+
+def test_the_engines_code_paths_import_no_grpc() -> None:
+    """What a Spark or Ray worker runs of ours (not Spark or Ray themselves: Ray's core uses gRPC)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", ENGINE_PATHS], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_batch_over_the_server_is_byte_identical(server: RunningServer, tmp_path: Path) -> None:
     from cleaner.cli import main
 

@@ -70,7 +70,7 @@ class Cleaner:
         and every few milliseconds of rule matching; when it returns true the
         document stops with ``CleaningStopped`` (code CANCELLED). ``deadline``, a
         ``time.monotonic()`` instant, stops it the same way once it passes (code
-        DEADLINE_EXCEEDED), and no single match runs past it. (A server passes
+        DEADLINE_EXCEEDED); a match is given slices of time, so it cannot run on long past it. (A server passes
         "the call was cancelled" and the call's deadline.)
         """
         if isinstance(html, bytes):

@@ -37,6 +37,11 @@ STOP_CHECK_SECONDS = 0.005
 MAX_CLOCK_RATIO = 8.0
 CLOCK_RATIO_MARGIN = 1.5
 MIN_MEASURABLE = 1e-4  # seconds of thread CPU below which a ratio is not measured
+# With a caller's deadline, one match is first given this much of ``regex``'s clock, twice as much on each
+# retry. On a loaded machine the process clock runs slower than the wall clock, so a match given all the
+# time left before the deadline could run on long after it; slices bound the overrun to about the work done
+# so far, at the cost of at most about twice the work for a match that needs long.
+FIRST_SLICE = 0.05
 
 Stop = Callable[[], bool]
 
@@ -45,7 +50,7 @@ Stop = Callable[[], bool]
 class Interrupt:
     """When the caller wants a document stopped: ``stop()`` says so, or the instant ``until`` passes.
 
-    ``until`` is a ``time.monotonic()`` value (a call's deadline): no single match runs past it either.
+    ``until`` is a ``time.monotonic()`` value (a call's deadline); matches run in slices (``FIRST_SLICE``) up to it.
     """
 
     stop: Stop | None = None
@@ -62,11 +67,11 @@ class Interrupt:
         if self.stop is not None and self.stop():
             raise CleaningStopped("cleaning stopped: the caller asked to stop", CANCELLED)
 
-    def cap(self, allowance: float) -> float:
-        """``allowance`` for one match, cut to what is left until ``until`` (the process clock runs no slower)."""
+    def cap(self, allowance: float, slice_: float) -> float:
+        """``allowance`` for one match, cut to ``slice_`` and to what is left until ``until``, if there is one."""
         if self.until is None:
             return allowance
-        return min(allowance, max(self.until - time.monotonic(), MIN_MEASURABLE))
+        return min(allowance, slice_, max(self.until - time.monotonic(), MIN_MEASURABLE))
 
 
 NO_INTERRUPT = Interrupt()
@@ -75,7 +80,7 @@ NO_INTERRUPT = Interrupt()
 class Deadline:
     """A budget of ``seconds`` of this thread's CPU time, shared by every match of one document."""
 
-    __slots__ = ("seconds", "_expires", "_interrupt", "_next_stop_check", "_ratio")
+    __slots__ = ("seconds", "_expires", "_interrupt", "_next_stop_check", "_ratio", "_slice")
 
     def __init__(self, seconds: float, interrupt: Interrupt = NO_INTERRUPT) -> None:
         now = time.thread_time()
@@ -84,6 +89,7 @@ class Deadline:
         self._interrupt = interrupt
         self._next_stop_check = now
         self._ratio = 1.0
+        self._slice = FIRST_SLICE
 
     def left(self) -> float:
         """Seconds of the budget left (negative once overspent); checks the interrupt now and then."""
@@ -111,9 +117,9 @@ class Deadline:
         timeout the process clock caused early is retried with what is left), and
         ``RuleTimeoutError`` when the budget was spent before it began.
         """
+        left = self.remaining()
         while True:
-            left = self.remaining()
-            allowance = self._interrupt.cap(left * self._ratio)
+            allowance = self._interrupt.cap(left * self._ratio, self._slice)
             started = time.thread_time()
             try:
                 return match(*args, timeout=allowance)
@@ -122,11 +128,13 @@ class Deadline:
             except TimeoutError:
                 self._interrupt.check()  # cut short at the caller's deadline
                 used = time.thread_time() - started
-                if used >= left:
+                left = self.left()
+                if left <= 0:  # measured once: a retry never starts on a budget already spent
                     raise MatchTimedOut from None
                 # Other threads ran the process clock faster than ours: allow for it next time.
                 measured = allowance / max(used, MIN_MEASURABLE)
                 self._ratio = min(MAX_CLOCK_RATIO, max(self._ratio, measured * CLOCK_RATIO_MARGIN))
+                self._slice *= 2
 
     def search(self) -> Deadline:
         """The budget for finding the rule to blame, once this one has run out."""

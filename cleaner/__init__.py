@@ -7,7 +7,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .api import Cleaner, CleanerOptions, clean
-from .errors import CleanerError, InvalidInputError, RulePackError, RuleTimeoutError
+from .errors import CleanerError, CleaningStopped, InvalidInputError, RulePackError, RuleTimeoutError
 from .result import CleanResult, Metadata, Removal, Stats
 
 try:
@@ -20,6 +20,7 @@ __all__ = [
     "Cleaner",
     "CleanerError",
     "CleanerOptions",
+    "CleaningStopped",
     "InvalidInputError",
     "Metadata",
     "Removal",

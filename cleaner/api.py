@@ -11,9 +11,11 @@ from .document.attribution import Publishers
 from .document.finder.model import ArticleModel, builtin_model
 from .document.run import DocumentRun
 from .errors import InvalidInputError
+from .html.charset import decode_html
 from .html.extract import PageHints, extract
 from .inputs import check_document, check_size
 from .result import CleanResult
+from .rules.deadline import NO_INTERRUPT, Interrupt, Stop
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
 from .settings import Settings
@@ -26,8 +28,9 @@ class Cleaner:
     after the built-in packs (unless ``builtin_rules`` is false); ``packs``:
     packs already loaded, after those; ``article_model``: the model that finds
     the article in plain text (default: the one shipped, ``cleaner train`` makes
-    others). Keyword options are the fields of ``Settings``: ``timeout`` (CPU
-    seconds of rule matching per document), ``max_chars``, ``max_lines`` and
+    others). Keyword options are the fields of ``Settings``: ``timeout`` (the
+    time budget of the rule stage: CPU seconds of the cleaning thread per
+    document), ``max_chars``, ``max_lines`` and
     ``find_article``.
     """
 
@@ -59,22 +62,37 @@ class Cleaner:
         self,
         text: str | None = None,
         *,
-        html: str | None = None,
+        html: str | bytes | None = None,
         url: str | None = None,
         source: str | None = None,
         id: str | None = None,
         timeout: float | None = None,
+        stop: Stop | None = None,
+        deadline: float | None = None,
+        charset: str | None = None,
     ) -> CleanResult:
         """Clean plain text, or HTML through trafilatura; offsets refer to that text.
 
-        ``timeout`` overrides the cleaner's time budget for rule matching.
+        ``html`` as bytes is decoded by its byte-order mark, ``charset`` (what an
+        HTTP header declared), its ``<meta>`` declaration, or detection (see
+        ``html.charset``). ``timeout`` overrides the cleaner's time budget for the
+        rule stage. ``stop``, a function of no arguments, is asked between stages
+        and every few milliseconds of rule matching; when it returns true the
+        document stops with ``CleaningStopped`` (code CANCELLED). ``deadline``, a
+        ``time.monotonic()`` instant, stops it the same way once it passes (code
+        DEADLINE_EXCEEDED), and no single match runs past it. (A server passes
+        "the call was cancelled" and the call's deadline.)
         """
+        if isinstance(html, bytes):
+            html = decode_html(html, charset)
         document = check_document(self.settings, text, html=html, url=url, source=source, id=id)
         text, html, url, source = document.text, document.html, document.url, document.source
+        interrupt = Interrupt(stop, deadline)
         hints = PageHints()
         extracted = False
         if html is not None:
             text, hints, extracted = extract(html, url)
+            interrupt.check()
             if not text.strip():
                 raise InvalidInputError("html holds no text")
         assert text is not None
@@ -84,7 +102,9 @@ class Cleaner:
         lines = text.count("\n") + 1
         if lines > self.settings.max_lines:
             raise InvalidInputError(f"text has {lines:,} lines; the limit is {self.settings.max_lines:,}")
-        run = self.document_run(text, hints, url=url, source=source, timeout=timeout, find_article=not extracted)
+        run = self.document_run(
+            text, hints, url=url, source=source, timeout=timeout, find_article=not extracted, interrupt=interrupt
+        )
         result = run.result(id)
         result.stats.surrogates_replaced = document.surrogates_replaced
         return result
@@ -98,6 +118,7 @@ class Cleaner:
         source: str | None = None,
         timeout: float | None = None,
         find_article: bool = True,
+        interrupt: Interrupt = NO_INTERRUPT,
     ) -> DocumentRun:
         """The run of one document whose input is already checked (``clean`` checks it first)."""
         return DocumentRun(
@@ -108,6 +129,8 @@ class Cleaner:
             attribution=self._publishers.attribute(url, source),
             timeout=self.settings.timeout if timeout is None else timeout,
             finder=self.article_model if find_article and self.settings.find_article else None,
+            max_lines=self.settings.max_lines,
+            interrupt=interrupt,
         )
 
 
@@ -135,11 +158,16 @@ def default_cleaner() -> Cleaner:
 def clean(
     text: str | None = None,
     *,
-    html: str | None = None,
+    html: str | bytes | None = None,
     url: str | None = None,
     source: str | None = None,
     id: str | None = None,
     timeout: float | None = None,
+    stop: Stop | None = None,
+    deadline: float | None = None,
+    charset: str | None = None,
 ) -> CleanResult:
     """Clean one document with the built-in rules; see ``Cleaner.clean``."""
-    return default_cleaner().clean(text, html=html, url=url, source=source, id=id, timeout=timeout)
+    return default_cleaner().clean(
+        text, html=html, url=url, source=source, id=id, timeout=timeout, stop=stop, deadline=deadline, charset=charset
+    )

@@ -9,6 +9,7 @@ INTERNAL = "INTERNAL"
 INVALID_ARGUMENT = "INVALID_ARGUMENT"
 DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
 FAILED_PRECONDITION = "FAILED_PRECONDITION"
+CANCELLED = "CANCELLED"
 
 
 class CleanerError(Exception):
@@ -31,6 +32,16 @@ class RuleTimeoutError(CleanerError, TimeoutError):
     def __init__(self, message: str, rule: str | None = None) -> None:
         super().__init__(message)
         self.rule = rule
+
+
+class CleaningStopped(CleanerError):
+    """The caller stopped the document: ``stop`` said so (CANCELLED), or ``deadline`` passed (DEADLINE_EXCEEDED)."""
+
+    code = CANCELLED
+
+    def __init__(self, message: str, code: str = CANCELLED) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 Problem = tuple[str | None, str | None, str]

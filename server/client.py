@@ -17,12 +17,13 @@ import queue
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import grpc
 
-from cleaner.batch.records import RecordError, TooLong, dump, error_line, parse_line
+from cleaner.batch.records import Item, Numbered, RecordError, dump, error_line, parse_line
 from cleaner.errors import INVALID_ARGUMENT, InvalidInputError
 from cleaner.inputs import check_document
 from cleaner.settings import Settings
@@ -47,6 +48,7 @@ class _Slot:
     record_id: str | None
     line: str | None = None
     surrogates_replaced: int = 0
+    passed: dict[str, Any] = field(default_factory=dict)
 
 
 class StreamClient:
@@ -100,7 +102,7 @@ class StreamClient:
             return settings_from_limits(response.limits)
         raise AssertionError("unreachable")
 
-    def clean_lines(self, lines: Iterable[tuple[int, bytes | TooLong]]) -> Iterator[str]:
+    def clean_lines(self, lines: Iterable[Numbered]) -> Iterator[str]:
         """Output lines in input order."""
         settings = self.settings
         outbox: deque[_Slot] = deque()
@@ -109,7 +111,8 @@ class StreamClient:
         try:
             for number, raw in lines:
                 try:
-                    record = parse_line(raw)
+                    parsed = parse_line(raw, number)
+                    record = parsed.record
                 except RecordError as error:
                     outbox.append(
                         _Slot(number, None, error_line(error.record_id, INVALID_ARGUMENT, str(error), number))
@@ -117,14 +120,20 @@ class StreamClient:
                     continue
                 try:
                     document = check_document(
-                        settings, record.text, html=record.html, url=record.url, source=record.source, id=record.id
+                        settings,
+                        record.text,
+                        html=_text(record.html),
+                        url=record.url,
+                        source=record.source,
+                        id=record.id,
                     )
                     request = request_from_document(document)
                     self._check_size(raw, request)
                 except InvalidInputError as error:  # the server would refuse it, or could not receive it
-                    outbox.append(_Slot(number, record.id, error_line(record.id, error.code, str(error), number)))
+                    line = error_line(record.id, error.code, str(error), number, passed=parsed.passed)
+                    outbox.append(_Slot(number, record.id, line))
                 else:
-                    slot = _Slot(number, record.id, surrogates_replaced=document.surrogates_replaced)
+                    slot = _Slot(number, record.id, None, document.surrogates_replaced, parsed.passed)
                     outbox.append(slot)
                     inflight.append((slot, request))
                     stream.send(request)
@@ -138,10 +147,10 @@ class StreamClient:
         finally:
             stream.cancel()
 
-    def _check_size(self, raw: bytes | TooLong, request: pb.CleanRequest) -> None:
+    def _check_size(self, raw: Item, request: pb.CleanRequest) -> None:
         """Refuse a request larger than the server receives (a checked document always fits; this guards)."""
         limit = self._max_request_bytes
-        if not limit or isinstance(raw, TooLong) or len(raw) + SIZE_MARGIN_BYTES <= limit:
+        if not limit or not isinstance(raw, bytes) or len(raw) + SIZE_MARGIN_BYTES <= limit:
             return
         size = request.ByteSize()
         if size > limit:
@@ -180,9 +189,11 @@ class _Stream:
         response = self._receive(inflight)
         slot, _ = inflight.popleft()
         if response.HasField("error"):
-            slot.line = error_line(slot.record_id, response.error.code, response.error.message, slot.number)
+            error = response.error
+            slot.line = error_line(slot.record_id, error.code, error.message, slot.number, passed=slot.passed)
         else:
-            slot.line = dump(with_surrogates_replaced(record_from_response(response), slot.surrogates_replaced))
+            record = with_surrogates_replaced(record_from_response(response), slot.surrogates_replaced)
+            slot.line = dump({**record, **slot.passed})
 
     def _receive(self, unanswered: deque[tuple[_Slot, pb.CleanRequest]]) -> pb.CleanResponse:
         """The next response; on UNAVAILABLE, reconnect and resend what was not answered."""
@@ -204,6 +215,12 @@ class _Stream:
             if finished:
                 self.finish()
         raise AssertionError("unreachable")
+
+
+def _text(html: str | bytes | None) -> str | None:
+    """JSONL html is a string (only tables and pages give bytes, and ``batch --server`` reads JSONL only)."""
+    assert not isinstance(html, bytes), "batch --server reads JSONL"
+    return html
 
 
 def _connection_error(target: str, error: grpc.RpcError, retries: int) -> ConnectionError:

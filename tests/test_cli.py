@@ -67,8 +67,8 @@ def test_batch_keeps_every_record_in_order(capsys: pytest.CaptureFixture[str], t
     assert records[2]["error"]["message"].startswith("line 3: invalid JSON")
     assert records[3]["error"]["message"] == "line 4: field 'id': Input should be a valid string"
     assert records[4] == {"id": "empty", "error": {"code": "INVALID_ARGUMENT", "message": "line 5: text is empty"}}
-    assert records[-1]["error"]["message"].endswith("missing field 'id'")
-    assert [r.get("id") for r in records[:9]] == [r.get("id") for r in records[9:18]]
+    assert records[-1]["id"] == str(count) and "body" in records[-1]  # no id: its line number is its id
+    assert [r.get("id") for r in records[:8]] == [r.get("id") for r in records[9:17]]
     assert list(tmp_path.glob(".out.jsonl.*")) == []  # no temporary file left behind
 
 

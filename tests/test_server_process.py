@@ -9,7 +9,8 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import grpc
@@ -186,3 +187,185 @@ def test_several_workers_need_a_port() -> None:
         ["cleaner", "serve", "--port", "0", "--workers", "2"], capture_output=True, text=True, timeout=30
     )
     assert done.returncode == 2 and "give --port" in done.stderr
+
+
+# A worker binds only when ready; a stopped worker is replaced; the port is this server's alone; SIGHUP drains
+
+
+def _serve(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        ["cleaner", "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    """SIGTERM the group, wait, and return what the server printed."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+    return process.stdout.read() if process.stdout else ""
+
+
+def _workers(supervisor: int) -> list[int]:
+    return sorted(int(pid) for pid in Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split())
+
+
+def _fresh_calls(port: int, seconds: float) -> Counter[str]:
+    """Clean calls, each on a new connection (so the kernel picks a worker each time), for ``seconds``."""
+    outcomes: Counter[str] = Counter()
+    text = SEEDS[0].read_text(encoding="utf-8")
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.use_local_subchannel_pool", 1)]) as channel:
+            try:
+                pb_grpc.BoilerplateCleanerStub(channel).Clean(pb.CleanRequest(id="x", text=text), timeout=10)
+                outcomes["OK"] += 1
+            except grpc.RpcError as error:
+                outcomes[error.code().name] += 1
+    return outcomes
+
+
+def test_a_replacement_worker_takes_no_connection_before_it_can_serve(make_pack: Callable[..., Path]) -> None:
+    rules = "".join(
+        f"[[rule]]\nid = 'r{n}'\ncategory = 'advert'\naction = 'drop'\n"
+        f"pattern = '''(?:Sponsored|Promoted) offer {n} (?:today|now)[^\\n]{{0,40}}'''\n"
+        f"must_match = ['Sponsored offer {n} today']\nmust_not_match = ['x']\n"
+        for n in range(100)
+    )  # enough rules that a worker takes seconds to compile them
+    port = free_port()
+    process = _serve("--port", str(port), "--workers", "2", "--rules", str(make_pack("many", rules)))
+    try:
+        wait_for_log(process, "serving on", count=2, seconds=180)
+        victim = _workers(process.pid)[0]
+        os.kill(victim, signal.SIGKILL)  # the supervisor starts another, which compiles for seconds
+        wait_for_log(process, "starting another", count=1)  # (calls the victim had accepted die with it)
+        outcomes = _fresh_calls(port, 3.0)
+        assert set(outcomes) == {"OK"} and outcomes["OK"] > 5, outcomes
+        wait_for_log(process, "serving on", count=1, seconds=180)  # the replacement, once ready
+        assert victim not in _workers(process.pid) and len(_workers(process.pid)) == 2
+    finally:
+        _stop(process)
+
+
+def test_a_worker_that_stops_answering_its_health_probe_is_replaced() -> None:
+    port = free_port()
+    process = _serve("--port", str(port), "--workers", "2", "--health-probe-timeout", "3")
+    try:
+        wait_for_log(process, "serving on", count=2)
+        stopped = _workers(process.pid)[0]
+        os.kill(stopped, signal.SIGSTOP)  # alive, holding its share of the port, answering nothing
+        wait_for_log(process, f"worker {stopped} has not answered its health probe", count=1, seconds=30)
+        wait_for_log(process, "serving on", count=1, seconds=120)
+        assert stopped not in _workers(process.pid) and len(_workers(process.pid)) == 2
+        outcomes = _fresh_calls(port, 2.0)
+        assert set(outcomes) == {"OK"}, outcomes
+    finally:
+        _stop(process)
+
+
+def _refusal(process: subprocess.Popen[str]) -> tuple[int, str]:
+    try:
+        code = process.wait(60)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise AssertionError("the second server started") from None
+    return code, process.stdout.read() if process.stdout else ""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_second_server_on_the_same_port_is_refused(served: tuple[subprocess.Popen[str], int], workers: str) -> None:
+    _, port = served
+    code, output = _refusal(_serve("--port", str(port), "--workers", workers))
+    assert code == 1 and "Traceback" not in output
+    assert output.strip().splitlines() == [f"cleaner: another cleaner serve is already running on port {port}"]
+    assert _fresh_calls(port, 0.5)["OK"] > 0  # the first one still serves
+
+
+@pytest.mark.parametrize(
+    ("family", "host", "reuse_port", "listen"),
+    [
+        (socket.AF_INET, "127.0.0.1", False, True),
+        (socket.AF_INET, "127.0.0.1", True, True),  # the kernel would let the server share it
+        (socket.AF_INET, "0.0.0.0", False, True),  # a wildcard holder covers 127.0.0.1
+        (socket.AF_INET6, "::1", False, True),
+        (socket.AF_INET6, "::1", True, True),
+        (socket.AF_INET, "127.0.0.1", False, False),  # bound, not listening
+    ],
+    ids=["v4", "v4 reuseport", "v4 wildcard", "v6", "v6 reuseport", "v4 bound only"],
+)
+def test_a_port_held_by_another_socket_is_refused_in_one_line(
+    family: socket.AddressFamily, host: str, reuse_port: bool, listen: bool
+) -> None:
+    with socket.socket(family, socket.SOCK_STREAM) as holder:
+        if reuse_port:
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        holder.bind((host, 0))
+        port = holder.getsockname()[1]
+        if listen:
+            holder.listen()
+        serve_host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+        code, output = _refusal(_serve("--host", serve_host, "--port", str(port)))
+    assert code == 1 and "Traceback" not in output, output
+    [line] = output.strip().splitlines()
+    assert line.startswith("cleaner: ") and str(port) in line, line
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sighup_drains_like_sigterm(workers: str) -> None:
+    port = free_port()
+    process = _serve("--port", str(port), "--workers", workers)
+    try:
+        wait_for_log(process, "serving on", count=int(workers))
+        text = SEEDS[1].read_text(encoding="utf-8")
+
+        def requests() -> Iterator[pb.CleanRequest]:
+            for n in range(8):
+                yield pb.CleanRequest(id=str(n), text=text)
+                time.sleep(0.1)
+
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stream = pb_grpc.BoilerplateCleanerStub(channel).CleanStream(requests(), timeout=30)
+            first = next(stream)
+            os.killpg(process.pid, signal.SIGHUP)  # the terminal went away: every process gets it
+            rest = list(stream)
+        assert [r.id for r in [first, *rest]] == [str(n) for n in range(8)]
+        assert process.wait(30) == 0
+    finally:
+        output = _stop(process)
+    assert output.count("received SIGHUP: draining") == int(workers), output
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("problem", ["missing TLS key", "invalid rule pack"])
+def test_a_server_that_cannot_start_says_why_once(tmp_path: Path, workers: str, problem: str) -> None:
+    if problem == "missing TLS key":
+        args, expected = (
+            ["--tls-cert", str(tmp_path / "none.pem"), "--tls-key", str(tmp_path / "none.pem")],
+            "No such file",
+        )
+    else:
+        (tmp_path / "bad.toml").write_text(
+            '[pack]\nname = "bad"\nversion = "1"\n[[rule]]\nid = "x"\n', encoding="utf-8"
+        )
+        args, expected = ["--rules", str(tmp_path / "bad.toml")], "invalid rule pack"
+    code, output = _refusal(_serve("--port", str(free_port()), "--workers", workers, *args))
+    assert code == 1 and "Traceback" not in output and output.count(expected) == 1, output
+
+
+def test_serves_on_the_ipv6_loopback() -> None:
+    port = free_port()
+    process = _serve("--host", "::1", "--port", str(port))
+    try:
+        wait_for_log(process, "serving on", count=1)
+        with grpc.insecure_channel(f"[::1]:{port}") as channel:
+            response = pb_grpc.BoilerplateCleanerStub(channel).Clean(
+                pb.CleanRequest(id="v6", text="Over IPv6."), timeout=10
+            )
+        assert response.body == "Over IPv6."
+    finally:
+        output = _stop(process)
+    assert "Traceback" not in output and process.returncode == 0, output

@@ -19,6 +19,11 @@ def max_line_bytes(settings: Settings) -> int:
     return settings.max_chars * 6 + LINE_OVERHEAD_BYTES
 
 
+def max_page_bytes(settings: Settings) -> int:
+    """The largest page file that can hold an acceptable document (UTF-8 takes up to 4 bytes a character)."""
+    return settings.max_chars * 4
+
+
 def numbered_lines(stream: IO[bytes], max_bytes: int = max_line_bytes(Settings())) -> Iterator[Numbered]:
     """Input lines without their line ending, numbered from 1.
 

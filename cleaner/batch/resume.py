@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,8 @@ from typing import IO
 
 from ..errors import FAILED_PRECONDITION, CleanerError
 from .output import keep_permissions
-from .records import Numbered, RecordError, TooLong, error_code, parse_line
+from .records import DEFAULT_SPEC, Item, Numbered, RecordError, error_code, parse_line
+from .spec import RecordSpec
 
 READ_BLOCK_BYTES = 1 << 20
 
@@ -89,6 +90,21 @@ def resumable_output(output: str, resumed: Resumed) -> Iterator[IO[str]]:
     os.replace(partial, target)
 
 
+def replace_through_partial(output: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Write a whole output that cannot be resumed (compressed, Parquet) to the partial file, then rename it.
+
+    ``OUTPUT`` is still never incomplete; ``--resume`` is refused for such outputs before any work.
+    """
+    partial = partial_path(output)
+    with partial.open("wb") as stream:
+        write(stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    target = os.path.realpath(output)
+    keep_permissions(partial, target)
+    os.replace(partial, target)
+
+
 def write_resumable(lines: Iterable[str], output: str, resumed: Resumed) -> None:
     """Write ``lines`` (each without its newline) through the partial file of ``output``."""
     with resumable_output(output, resumed) as sink:
@@ -96,12 +112,12 @@ def write_resumable(lines: Iterable[str], output: str, resumed: Resumed) -> None
             sink.write(line + "\n")
 
 
-def skip_done(lines: Iterator[Numbered], resumed: Resumed) -> Iterator[Numbered]:
-    """The input lines after those the partial output holds, once it is shown to belong to this input."""
+def skip_done(lines: Iterator[Numbered], resumed: Resumed, spec: RecordSpec = DEFAULT_SPEC) -> Iterator[Numbered]:
+    """The input items after those the partial output holds, once it is shown to belong to this input."""
     read = 0
     for read, line in lines:
         if read == resumed.lines:
-            check_same_input(resumed, _line_id(line), read)
+            check_same_input(resumed, _line_id(line, read, spec), read)
         if read > resumed.lines:
             yield read, line
     if read < resumed.lines:
@@ -117,9 +133,9 @@ def check_same_input(resumed: Resumed, input_id: str | None, line_number: int) -
         )
 
 
-def _line_id(line: bytes | TooLong) -> str | None:
+def _line_id(line: Item, number: int, spec: RecordSpec) -> str | None:
     try:
-        return parse_line(line).id
+        return parse_line(line, number, spec).record.id
     except RecordError as error:
         return error.record_id
 

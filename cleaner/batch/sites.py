@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import stat
-import sys
+import shutil
 import tempfile
 from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import regex
@@ -35,8 +35,9 @@ from ..rules.schema import DEFAULT_RULE_MAX_CHARS, Action, Category, PackInfo, R
 from ..settings import Settings
 from ..text.blocks import segment
 from ..text.normalise import normalise
-from .reading import max_line_bytes, numbered_lines
-from .records import RecordError, parse_line
+from .formats.source import Source, open_source
+from .records import DEFAULT_SPEC, InputRecord, Numbered, RecordError, parse_line
+from .spec import RecordSpec
 
 MAX_SITES = 256
 MAX_BLOCKS = 1024
@@ -45,6 +46,7 @@ MAX_PACK_NAME_CHARS = 60  # as PackInfo.name allows
 MIN_PAGES = 3
 MIN_SHARE = 0.5
 RULE_ID = "repeated-blocks"
+SPOOL_BLOCK_BYTES = 1 << 20
 
 _NOT_NAME = regex.compile(r"[^a-z0-9]+")
 
@@ -108,32 +110,18 @@ class SiteLearner:
             return
         counts = self._site(site)
         counts.pages += 1
-        for block in {block.text for block in segment(normalise(text)) if len(block.text) <= MAX_BLOCK_CHARS}:
+        for block in page_blocks(text):
             counts.blocks[block] = counts.blocks.get(block, 0) + 1
         if len(counts.blocks) > self.max_blocks:
             _forget_rarest(counts.blocks, self.max_blocks)
 
     def boilerplate(self, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> list[SiteBoilerplate]:
         """Per site with enough pages, the blocks on enough of them, most frequent first."""
-        found = []
-        for site, counts in sorted(self._sites.items()):
-            if counts.pages < min_pages:
-                continue
-            needed = max(min_pages, math.ceil(min_share * counts.pages))
-            blocks = sorted(
-                ((text, count) for text, count in counts.blocks.items() if count >= needed),
-                key=lambda item: (-item[1], item[0]),
-            )
-            if blocks:
-                found.append(SiteBoilerplate(site, counts.pages, needed, blocks))
-        names = pack_names([site.site for site in found])
-        return [replace(site, pack_name=names[site.site]) for site in found]
+        counted = ((site, counts.pages, counts.blocks) for site, counts in self._sites.items())
+        return boilerplate_of(counted, min_pages, min_share)
 
     def packs(self, origin: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> list[LoadedPack]:
-        return [
-            LoadedPack(f"<learned from {origin}: {site.site}>", site.pack(origin))
-            for site in self.boilerplate(min_pages, min_share)
-        ]
+        return learned_packs(self.boilerplate(min_pages, min_share), origin)
 
     def _site(self, site: str) -> _Site:
         counts = self._sites.pop(site, None) or _Site()
@@ -141,6 +129,47 @@ class SiteLearner:
         if len(self._sites) > self.max_sites:
             self._sites.popitem(last=False)
         return counts
+
+
+def page_blocks(text: str) -> set[str]:
+    """The distinct blocks of a page that could be a learned phrase (each page counts a block once)."""
+    return {block.text for block in segment(normalise(text)) if len(block.text) <= MAX_BLOCK_CHARS}
+
+
+def observation(record: InputRecord) -> tuple[str, str] | None:
+    """(text, site) of a record that site learning reads (text records with a site), lone surrogates replaced
+    as cleaning replaces them, so the learned phrases match; else None."""
+    if not record.text:
+        return None
+    site = site_of(_repaired(record.url), _repaired(record.source))
+    return None if site is None else (replace_surrogates(record.text)[0], site)
+
+
+def needed_pages(pages: int, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> int:
+    """On how many of a site's ``pages`` a block must be to be the site's boilerplate."""
+    return max(min_pages, math.ceil(min_share * pages))
+
+
+def boilerplate_of(
+    counted: Iterable[tuple[str, int, dict[str, int]]], min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE
+) -> list[SiteBoilerplate]:
+    """From (site, pages, pages per block): per site with enough pages, the blocks on enough of them,
+    most frequent first; sites in name order, each with its unique pack name."""
+    found = []
+    for site, pages, blocks in sorted(counted, key=lambda item: item[0]):
+        if pages < min_pages:
+            continue
+        needed = needed_pages(pages, min_pages, min_share)
+        kept = sorted(((text, count) for text, count in blocks.items() if count >= needed), key=lambda i: (-i[1], i[0]))
+        if kept:
+            found.append(SiteBoilerplate(site, pages, needed, kept))
+    names = pack_names([site.site for site in found])
+    return [replace(site, pack_name=names[site.site]) for site in found]
+
+
+def learned_packs(found: Iterable[SiteBoilerplate], origin: str) -> list[LoadedPack]:
+    """Each site's boilerplate as a loaded rule pack, learned from ``origin`` (an input's name)."""
+    return [LoadedPack(f"<learned from {origin}: {site.site}>", site.pack(origin)) for site in found]
 
 
 def site_of(url: str | None, source: str | None) -> str | None:
@@ -203,24 +232,23 @@ def _pack_data(boilerplate: SiteBoilerplate, origin: str) -> tuple[dict[str, Any
     return info.model_dump(exclude_defaults=True), rule.model_dump(mode="json", exclude_defaults=True)
 
 
-def site_learner(path: str) -> SiteLearner:
-    """A learner that has read every text record of a JSONL file, or of standard input for ``-``."""
-    if path == "-":
-        return read_records(sys.stdin.buffer)
-    with open(path, "rb") as stream:
-        return read_records(stream)
+def site_learner(path: str, spec: RecordSpec = DEFAULT_SPEC) -> SiteLearner:
+    """A learner that has read every text record of an input (any format a batch reads; ``-``: standard input)."""
+    with open_source(path).open(Settings()) as items:
+        return read_records(items, spec)
 
 
-def read_records(stream: IO[bytes], max_bytes: int = max_line_bytes(Settings())) -> SiteLearner:
-    """A learner that has read every text record of a JSONL stream (HTML records are not learned from)."""
+def read_records(items: Iterable[Numbered], spec: RecordSpec = DEFAULT_SPEC) -> SiteLearner:
+    """A learner that has read every text record of a stream of items (HTML records are not learned from)."""
     learner = SiteLearner()
-    for _, line in numbered_lines(stream, max_bytes):
+    for number, item in items:
         try:
-            record = parse_line(line)
+            seen = observation(parse_line(item, number, spec).record)
         except RecordError:
             continue
-        if record.text:  # lone surrogates replaced as cleaning replaces them, so the learned phrases match
-            learner.observe(replace_surrogates(record.text)[0], _repaired(record.url), _repaired(record.source))
+        if seen is not None:
+            text, site = seen
+            learner.observe(text, source=site)
     return learner
 
 
@@ -233,54 +261,30 @@ def learn_sites(path: str, min_pages: int = MIN_PAGES, min_share: float = MIN_SH
     return site_learner(path).packs(Path(path).name, min_pages, min_share)
 
 
-@dataclass(frozen=True, slots=True)
-class FirstPass:
-    """What learning from a stream gives the pass that cleans it: the packs, and where to read it again."""
-
-    packs: list[LoadedPack]
-    again: IO[bytes]
-    """The input from where learning started: the same file rewound, or a spool of what was read."""
-    spooled: bool
+def learn_from(source: Source, settings: Settings, spec: RecordSpec = DEFAULT_SPEC) -> list[LoadedPack]:
+    """The packs of each site's repeated blocks in ``source`` (read once here; see ``readable_twice``)."""
+    with source.open(settings) as items:
+        return read_records(items, spec).packs(origin_name(source.name))
 
 
-def learn_for_second_pass(stream: IO[bytes], origin: str, max_bytes: int) -> FirstPass:
-    """Learn from ``stream`` and make it readable a second time.
+def origin_name(name: str) -> str:
+    """How learned packs name the input they come from: its file name."""
+    return "standard input" if name == "-" else Path(name).name
 
-    A regular file is rewound. Anything else (standard input, a pipe, a FIFO,
-    a device) can be read once only: what is read is copied to an anonymous
-    temporary file (deleted when closed, or when the process ends), which the
-    second pass reads. Memory stays constant; the spool takes as much disk as the input.
+
+@contextmanager
+def readable_twice(source: Source) -> Iterator[tuple[Source, bool]]:
+    """``source``, or for input that can be read only once (standard input, a pipe, a FIFO), a spool of it.
+
+    The spool is an anonymous temporary file (deleted when closed, or when the
+    process ends) holding the input's bytes as they came: memory stays constant,
+    the spool takes as much disk as the input. Yields the source and whether it was spooled.
     """
-    if _is_regular(stream):
-        start = stream.tell()
-        packs = read_records(stream, max_bytes).packs(origin)
-        stream.seek(start)
-        return FirstPass(packs, stream, spooled=False)
-    spool = tempfile.TemporaryFile(prefix="cleaner-learn-sites-")
-    try:
-        packs = read_records(cast(IO[bytes], _Tee(stream, spool)), max_bytes).packs(origin)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return FirstPass(packs, spool, spooled=True)
-
-
-class _Tee:
-    """Lines read from a stream, each also written to a spool (``readline`` is all ``numbered_lines`` uses)."""
-
-    def __init__(self, stream: IO[bytes], spool: IO[bytes]) -> None:
-        self._stream = stream
-        self._spool = spool
-
-    def readline(self, size: int | None = -1) -> bytes:
-        line = self._stream.readline(-1 if size is None else size)
-        self._spool.write(line)
-        return line
-
-
-def _is_regular(stream: IO[bytes]) -> bool:
-    try:
-        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode) and stream.seekable()
-    except (OSError, ValueError):
-        return False
+    if source.stream is None:
+        yield source, False
+        return
+    with tempfile.NamedTemporaryFile(prefix="cleaner-learn-sites-") as spool:
+        shutil.copyfileobj(source.stream, spool, SPOOL_BLOCK_BYTES)
+        spool.flush()
+        again = open_source(spool.name)
+        yield replace(again, name=source.name), True

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..batch.formats.pages import HTML_SUFFIXES, page_files
 from ..batch.output import output_folder_problem, output_target, replace_file
 from ..errors import CleanerError
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
 
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def add_command(commands: Commands) -> None:
     clean = commands.add_parser("clean", help="clean text or HTML files and print or write the bodies")
-    clean.add_argument("files", nargs="+", metavar="FILE", help="files to clean; - reads standard input")
+    clean.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="files (.txt, .html, .htm, also .gz) or directories of them to clean; - reads standard input",
+    )
     clean.add_argument("--out", metavar="DIR", help="write each result to DIR instead of printing it")
     clean.add_argument("--json", action="store_true", help="the full JSON record instead of the body")
     clean.add_argument("--html", action="store_true", help="treat input as HTML (default: by file suffix)")
@@ -29,6 +37,7 @@ def add_command(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    args.files = _expanded(args.files)
     if args.files.count("-") > 1:
         print("cleaner clean: - is given twice; standard input can be read only once", file=sys.stderr)
         return 2
@@ -49,15 +58,15 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             content = _read(name)
-            html = args.html or Path(name).suffix.lower() in HTML_SUFFIXES
+            html = args.html or Path(name.lower().removesuffix(".gz")).suffix in HTML_SUFFIXES
             result = cleaner.clean(
-                None if html else content,
-                html=content if html else None,
+                None if html else content.decode("utf-8"),
+                html=content if html else None,  # bytes: decoded by the page's declared or detected charset
                 url=args.url,
                 source=args.source,
                 id=_label(name),
             )
-        except (OSError, UnicodeDecodeError, CleanerError) as error:
+        except (OSError, EOFError, UnicodeDecodeError, CleanerError) as error:
             print(f"cleaner: {name}: {error}", file=sys.stderr)
             failures += 1
             continue
@@ -82,7 +91,18 @@ def _label(name: str) -> str:
 
 
 def _output_stem(name: str) -> str:
-    return "stdin" if name == "-" else Path(name).stem
+    return "stdin" if name == "-" else Path(name.removesuffix(".gz").removesuffix(".GZ")).stem
+
+
+def _expanded(names: Sequence[str]) -> list[str]:
+    """The names, each directory replaced by the page files in it (sorted, recursively)."""
+    found: list[str] = []
+    for name in names:
+        if name != "-" and os.path.isdir(name):
+            found.extend(str(path) for _, path in page_files(name))
+        else:
+            found.append(name)
+    return found
 
 
 def _same_output_name(names: Sequence[str]) -> tuple[str, str] | None:
@@ -95,6 +115,6 @@ def _same_output_name(names: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
-def _read(name: str) -> str:
+def _read(name: str) -> bytes:
     data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    return data.decode("utf-8")
+    return gzip.decompress(data) if data.startswith(GZIP_MAGIC) else data

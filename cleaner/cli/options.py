@@ -17,7 +17,7 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     defaults = Settings()
     limits = parser.add_argument_group("limits")
     limits.add_argument("--timeout", type=float, default=defaults.timeout, metavar="SECONDS",
-                        help=f"CPU seconds of rule matching per document (default {defaults.timeout:g})")  # fmt: skip
+                        help=f"CPU seconds of a document's rule stage (default {defaults.timeout:g})")  # fmt: skip
     limits.add_argument("--max-chars", type=int, default=defaults.max_chars, metavar="N",
                         help=f"longest document accepted (default {defaults.max_chars:,})")  # fmt: skip
     limits.add_argument("--max-lines", type=int, default=defaults.max_lines, metavar="N",

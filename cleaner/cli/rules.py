@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..api import Cleaner
+from ..batch.formats.source import InputError
 from ..batch.output import output_folder_problem, output_target, replace_file
 from ..batch.records import dump
 from ..batch.sites import MIN_PAGES, MIN_SHARE, site_learner
@@ -25,7 +26,9 @@ def add_command(commands: Commands) -> None:
     listing.set_defaults(command=list_rules)
     suggest = actions.add_parser("suggest", help="write the blocks repeated across each site's pages as packs")
     suggest.add_argument(
-        "input", metavar="INPUT.jsonl", help="JSONL records with text and url (or source); - reads standard input"
+        "input",
+        metavar="INPUT",
+        help="records with text and url (or source), in any format batch reads; - reads standard input",
     )
     suggest.add_argument("--out", required=True, metavar="DIR", help="folder for one pack file per site")
     suggest.add_argument("--min-pages", type=int, default=MIN_PAGES, metavar="N", help="pages a block must be on")
@@ -64,7 +67,11 @@ def suggest_packs(args: argparse.Namespace) -> int:
     if problem:
         print(f"cleaner rules suggest: --out {problem}", file=sys.stderr)
         return 2
-    learner = site_learner(args.input)
+    try:
+        learner = site_learner(args.input)
+    except InputError as error:
+        print(f"cleaner rules suggest: {error}", file=sys.stderr)
+        return 2
     out.mkdir(parents=True, exist_ok=True)
     origin = "standard input" if args.input == "-" else Path(args.input).name
     found = learner.boilerplate(args.min_pages, args.min_share)

@@ -49,17 +49,26 @@ _TIDY: dict[str, Callable[[str], list[str]]] = {
 
 @dataclass
 class MetadataBuilder:
-    """Fills each field once: the first value found wins; list fields accumulate."""
+    """Fills each field once: the first value found wins; list fields accumulate.
+
+    Linear in the number of values added (a set per field), so a document with
+    tens of thousands of captions costs no more per caption than one with three.
+    """
 
     values: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in RULE_FIELDS})
+    _seen: dict[str, set[str]] = field(default_factory=lambda: {name: set() for name in RULE_FIELDS})
 
     def add(self, name: str, value: str) -> None:
+        found = self.values[name]
+        if found and name not in LIST_FIELDS:
+            return  # the first value won: no need to tidy (parse) another
         value = value.strip() if name == "captions" else value.strip(_EDGE_PUNCTUATION)
         if not value:
             return
-        found = self.values[name]
+        seen = self._seen[name]
         for tidied in _TIDY.get(name, _as_is)(value):
-            if tidied not in found and (name in LIST_FIELDS or not found):
+            if tidied not in seen and (name in LIST_FIELDS or not found):
+                seen.add(tidied)
                 found.append(tidied)
 
     def has(self, name: str) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import InvalidInputError
 from ..html.extract import PageHints
 from ..result import CleanResult, Removal, Stats
-from ..rules.deadline import Deadline
+from ..rules.deadline import NO_INTERRUPT, Deadline, Interrupt
 from ..rules.engine import Hit, RuleSet
 from ..rules.schema import Category
 from ..text.blocks import Block, segment
@@ -52,7 +53,16 @@ class BlockState:
 
 
 class DocumentRun:
-    """The state of cleaning one document; ``result`` runs the pipeline once."""
+    """The state of cleaning one document; ``result`` runs the pipeline once.
+
+    Preparing the document (normalise, segment, tokenise) is bounded by the
+    input limits: ``max_lines`` is checked again on the normalised text, whose
+    line breaks include those normalisation makes (``\\r``, U+2028, glued
+    blocks). The rule stage runs under ``timeout`` seconds of the thread's CPU
+    time (``rules.deadline``); ``interrupt`` is checked between stages and every
+    few milliseconds of rule matching, and stops the document
+    (``CleaningStopped``) when the caller says so or its deadline passes.
+    """
 
     def __init__(
         self,
@@ -64,6 +74,8 @@ class DocumentRun:
         attribution: Attribution,
         timeout: float,
         finder: ArticleModel | None,
+        max_lines: int,
+        interrupt: Interrupt = NO_INTERRUPT,
     ) -> None:
         self.rules = rules
         self.text = text
@@ -71,26 +83,41 @@ class DocumentRun:
         self.url = url
         self.finder = finder
         self.attribution = attribution
-        self.deadline = Deadline(timeout)
+        self.timeout = timeout
+        self.interrupt = interrupt
+        self.deadline = Deadline(timeout, interrupt)  # started again when the rule stage begins
         self.normalised = normalise(text)
+        lines = self.normalised.text.count("\n") + 1
+        if lines > max_lines:
+            raise InvalidInputError(
+                f"text has {lines:,} lines once its line breaks are normalised; the limit is {max_lines:,}"
+            )
+        self._check_stop()
         self.states = [BlockState(block, block.text, tokenize(block.text)) for block in segment(self.normalised)]
         self.duplicates: list[Duplicate] = []
         self.metadata = MetadataBuilder()
         self.metadata.add("publisher", attribution.publisher)
 
+    def _check_stop(self) -> None:
+        self.interrupt.check()
+
     def result(self, id: str | None) -> CleanResult:
+        self._check_stop()
         decision: tuple[PageBlocks, Decision] | None = None
         if self.finder is None:
             self._apply_rules()
+            self._check_stop()
             self._mark_duplicates()
             language = self._language(self._kept())
         else:
             page = self.page_blocks()
             language = page.language
+            self._check_stop()
             decision = page, self.finder.decide(page)
         self._find_headings(self._kept(), None if decision is None else decision[1])
         if decision is not None and self.finder is not None:
             self._apply_decision(*decision, self.finder)
+        self._check_stop()
         kept = self._kept()
         body = "\n\n".join(state.text for state in kept)
         removed = sorted(self._block_removals() + self._fragment_removals(kept), key=lambda r: r.start)
@@ -156,6 +183,8 @@ class DocumentRun:
     # -- rules ---------------------------------------------------------------
 
     def _apply_rules(self) -> None:
+        """The rule stage: its time budget starts here, once the document is prepared."""
+        self.deadline = Deadline(self.timeout, self.interrupt)
         text = self.normalised.text
         blocks = [state.block for state in self.states]
         found = self.rules.scan_blocks(text, blocks, self.deadline)

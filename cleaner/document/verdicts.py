@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..rules.deadline import Deadline, charged_to
-from ..rules.engine import Hit
+from ..rules.engine import CompiledRule, Hit
 from ..rules.schema import Action, Position
 from ..text.blocks import Block
 from ..text.tokens import is_prose
@@ -100,10 +100,11 @@ def decide_blocks(
     matches the block (``next_hit``).
     """
     verdicts: list[Verdict | None] = [None] * len(blocks)
+    ends = _SpanEnds(blocks, deadline)
     deferred: list[tuple[int, Hit]] = []
     for index, hit in hits.items():
         if hit.rule.position is Position.ANY:
-            _apply(blocks, hits, verdicts, index, hit, deadline)
+            _apply(blocks, hits, verdicts, index, hit, ends)
         else:
             deferred.append((index, hit))
     bounds = ProseBounds.of(blocks, tokens, verdicts)
@@ -113,8 +114,43 @@ def decide_blocks(
             candidate = next_hit(candidate)
         if candidate is not None:
             hits[index] = candidate
-            _apply(blocks, hits, verdicts, index, candidate, deadline)
+            _apply(blocks, hits, verdicts, index, candidate, ends)
     return verdicts, bounds
+
+
+class _SpanEnds:
+    """Whether a span rule's end pattern matches a block, each (rule, block) tried once.
+
+    Span openers in a row look ahead over the same blocks: without the memo a
+    document of many openers would try each end up to ``max_blocks`` times.
+    """
+
+    def __init__(self, blocks: Sequence[Block], deadline: Deadline) -> None:
+        self.blocks = blocks
+        self.deadline = deadline
+        self._known: dict[tuple[int, int], bool] = {}
+
+    def last_block(self, index: int, hit: Hit) -> int:
+        rule = hit.rule
+        if rule.action is Action.DROP_TAIL:
+            return (
+                len(self.blocks) - 1 if rule.max_blocks is None else min(len(self.blocks), index + rule.max_blocks) - 1
+            )
+        if rule.action is Action.DROP_SPAN:
+            reach = rule.max_blocks or DEFAULT_SPAN_BLOCKS
+            for block in self.blocks[index + 1 : index + 1 + reach]:
+                if self._ends(rule, block):
+                    return block.index
+        return index
+
+    def _ends(self, rule: CompiledRule, block: Block) -> bool:
+        key = (rule.index, block.index)
+        known = self._known.get(key)
+        if known is None:
+            assert rule.end is not None
+            with charged_to(rule.id, "its end pattern"):
+                known = self._known[key] = self.deadline.run(rule.end.fullmatch, block.text) is not None
+        return known
 
 
 def _apply(
@@ -123,7 +159,7 @@ def _apply(
     verdicts: list[Verdict | None],
     index: int,
     hit: Hit,
-    deadline: Deadline,
+    ends: _SpanEnds,
 ) -> None:
     """Give block ``index`` (and the span or tail it opens) the hit's verdict.
 
@@ -134,23 +170,9 @@ def _apply(
         return
     verdict = Verdict.of(hit, index)
     verdicts[index] = verdict
-    for inner in range(index + 1, _last_block(blocks, index, hit, deadline) + 1):
+    for inner in range(index + 1, ends.last_block(index, hit) + 1):
         own = hits.get(inner)
         if own is not None:
             verdicts[inner] = Verdict.of(own, inner)
         elif verdicts[inner] is None:
             verdicts[inner] = verdict
-
-
-def _last_block(blocks: Sequence[Block], index: int, hit: Hit, deadline: Deadline) -> int:
-    rule = hit.rule
-    if rule.action is Action.DROP_TAIL:
-        return len(blocks) - 1 if rule.max_blocks is None else min(len(blocks), index + rule.max_blocks) - 1
-    if rule.action is Action.DROP_SPAN:
-        assert rule.end is not None
-        reach = rule.max_blocks or DEFAULT_SPAN_BLOCKS
-        for block in blocks[index + 1 : index + 1 + reach]:
-            with charged_to(rule.id, "its end pattern"):
-                if rule.end.fullmatch(block.text, timeout=deadline.remaining()):
-                    return block.index
-    return index

@@ -47,6 +47,7 @@ class Dispatch:
         self.singles = {index: compile_alternatives([source], anchored=True) for index, source in sources.items()}
         self._starting = _first_characters(self.singles)
         self._every_regex = tuple(sources)
+        self._starting_sets = {indices: frozenset(indices) for indices in {*self._starting.values(), self._every_regex}}
         self._bounds = sorted(set(max_chars))
         self._patterns: dict[tuple[str, int], regex.Pattern[str] | None] = {}
         self._combined: dict[tuple[int, ...], regex.Pattern[str]] = {}
@@ -64,6 +65,10 @@ class Dispatch:
             if deadline is not None:
                 deadline.extend(time.thread_time() - started)
         return self._patterns[key]
+
+    def can_start(self, first: str) -> frozenset[int]:
+        """The regex rules that can match a block starting with ``first`` (the others never can)."""
+        return self._starting_sets[self._starting.get(first, self._every_regex)]
 
     def compile_all(self) -> None:
         """Compile every alternation now rather than on first use (a server, before it serves)."""

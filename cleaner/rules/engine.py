@@ -14,26 +14,25 @@ that cannot act there gives way to the next (``next_block_hit``). ``strip``
 rules form one unanchored alternation per position, searched only in the
 span of text that position allows. Rule group and list names are made
 private (``groups``), so packs cannot collide. Every match runs under the
-document's time budget.
+document's time budget (``deadline``); when a combined pattern runs out of it,
+each of its rules is tried alone, within a bounded share more, to name the
+one that was slow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
 
 from ..text.blocks import Block
-from .deadline import Deadline, charged_to, timed_out
+from .deadline import Deadline, MatchTimedOut, charged_to, timed_out
 from .dispatch import Dispatch
 from .groups import Kind, field_group, matched_rule, rule_group, rule_indices
 from .loading import LoadedPack, check_unique_names
 from .schema import Action, Category, Position, Rule, RulePack, Scope, list_references
 from .sources import Lists, alternative, compile_alternatives, phrase_key
-
-# After a timeout, each rule of the combined pattern is tried alone this long.
-PROBE_SECONDS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +96,7 @@ class RuleSet:
             alternative(pack, rule, rule_group(Kind.INLINE, i), pack_index)
             for i, (pack_index, pack, rule) in enumerate(inline_rules)
         ]
+        self._inline_singles = [compile_alternatives([source], anchored=False) for source in self._inline_sources]
         self._inline: dict[Position, regex.Pattern[str]] = {}
         for position in Position:
             sources = [
@@ -137,11 +137,13 @@ class RuleSet:
         """The next rule after ``hit.rule``, in priority order, that matches the same block.
 
         For a block whose first match cannot act there (wrong position, another
-        site's rule): each later rule is tried alone.
+        site's rule): each later rule that can start with the block's first
+        character is tried alone.
         """
         line_end = text.find("\n", hit.start)
         block_text = text[hit.start : len(text) if line_end == -1 else line_end]
         key = phrase_key(block_text)
+        can_start = self.dispatch.can_start(block_text[0])
         for index in range(hit.rule.index + 1, len(self.block_rules)):
             rule = self.block_rules[index]
             if rule.max_chars < len(block_text):
@@ -150,8 +152,11 @@ class RuleSet:
                 if key in self.phrase_keys[index]:
                     return Hit(rule, hit.start, hit.end, {rule.field: block_text} if rule.field else {})
                 continue
+            if index not in can_start:
+                continue
+            single = self.dispatch.singles[index]
             with charged_to(rule.id):
-                match = self.dispatch.singles[index].match(text, hit.start, timeout=deadline.remaining())
+                match = deadline.run(single.match, text, hit.start)
             if match is not None and match.end() == hit.end:
                 return Hit(rule, hit.start, hit.end, _fields(rule, match))
         return None
@@ -165,15 +170,9 @@ class RuleSet:
                 for match in _line_matches(pattern, text, start, end, deadline):
                     rule = self.inline_rules[matched_rule(match)]
                     hits.append(Hit(rule, match.start(), match.end(), _fields(rule, match)))
-            except TimeoutError:
-                singles = {
-                    i: compile_alternatives([self._inline_sources[i]], anchored=False) for i in rule_indices(pattern)
-                }
-
-                def search(one: regex.Pattern[str], limit: float, start: int = start, end: int = end) -> object:
-                    return one.search(text, start, end, timeout=limit)
-
-                raise _slowest(singles, self.inline_rules, search) from None
+            except MatchTimedOut:
+                singles = {i: self._inline_singles[i] for i in rule_indices(pattern)}
+                raise _slowest(singles, self.inline_rules, deadline.search(), "search", text, start, end) from None
         return sorted(hits, key=lambda hit: hit.start)
 
     def compile_all(self) -> None:
@@ -186,12 +185,10 @@ class RuleSet:
         if pattern is None:
             return None
         try:
-            match = pattern.match(text, block.start, timeout=deadline.remaining())
-        except TimeoutError:
+            match = deadline.run(pattern.match, text, block.start)
+        except MatchTimedOut:
             singles = {index: self.dispatch.singles[index] for index in rule_indices(pattern)}
-            raise _slowest(
-                singles, self.block_rules, lambda single, limit: single.match(text, block.start, timeout=limit)
-            ) from None
+            raise _slowest(singles, self.block_rules, deadline.search(), "match", text, block.start) from None
         return match if match is not None and match.end() == block.end else None
 
 
@@ -229,7 +226,7 @@ def _line_matches(
     """Non-empty matches within one line; after a match that strays across lines, go on from the next line."""
     pos = start
     while pos < stop:
-        match = pattern.search(text, pos, stop, timeout=deadline.remaining())
+        match = deadline.run(pattern.search, text, pos, stop)
         if match is None:
             return
         found_start, found_end = match.span()
@@ -245,17 +242,27 @@ def _line_matches(
 def _slowest(
     singles: dict[int, regex.Pattern[str]],
     rules: Sequence[CompiledRule],
-    attempt: Callable[[regex.Pattern[str], float], object],
+    search: Deadline,
+    method: str,
+    *args: object,
 ) -> Exception:
     """The error for a combined pattern that ran out of time, naming the rule that did.
 
-    Each rule of the combination is tried alone with a short budget, and the
-    first to run out of it is named (the rare path: only after a timeout).
+    Each rule of the combination, in priority order, is tried alone (its
+    ``method`` called with ``args``) with an even share of what is left of
+    ``search`` (the budget for this), and the first to run out of its share is
+    named; if the search budget is spent first, no rule is named. So the search
+    is bounded whatever the number of rules.
     """
-    for index, single in singles.items():
+    candidates = list(singles.items())
+    for tried, (index, single) in enumerate(candidates):
+        left = search.left()
+        if left <= 0:
+            break
+        probe = Deadline(left / (len(candidates) - tried))
         try:
-            attempt(single, PROBE_SECONDS)
-        except TimeoutError:
+            probe.run(getattr(single, method), *args)
+        except TimeoutError:  # the probe's share ran out, during the match or before a retry
             return timed_out(rules[index].id)
     return timed_out()
 

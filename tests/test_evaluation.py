@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
 from cleaner import Cleaner
+from cleaner.cli import main
 from cleaner.evaluation.gold import GoldPage, read_gold, read_html
 from cleaner.evaluation.metadata import PredictedMetadata, score_metadata, title_match
 from cleaner.evaluation.modes import Extraction, Mode, modes

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from cleaner import Cleaner
+from cleaner.document.finder.constraints import keep_lead, outside_run
 from cleaner.document.finder.features import FEATURES
 from cleaner.document.finder.model import MODEL_FILE, ArticleModel, ModelFile, builtin_model
 from cleaner.document.finder.page import PageBlocks
@@ -44,7 +45,7 @@ def test_every_removal_of_the_model_names_it_and_a_feature(cleaner: Cleaner) -> 
     assert result.body == ARTICLE.replace("\n", "\n\n")
     model_removals = [removal for removal in result.removed if removal.rule.startswith("article-finder.")]
     assert model_removals, result.removed
-    reasons = {feature.replace("_", "-") for feature in FEATURES}
+    reasons = {feature.replace("_", "-") for feature in FEATURES} | {"outside-prose-run"}
     assert all(removal.rule.removeprefix("article-finder.") in reasons for removal in model_removals)
 
 
@@ -72,3 +73,42 @@ def test_a_page_the_model_keeps_nothing_of_falls_back_to_the_prose_run() -> None
     decision = ArticleModel(keeps_nothing).decide(page)
     assert max(decision.probabilities.values()) < 1e-9
     assert decision.keep == [False, True, False]
+
+
+def _page(classes: list[str], in_run: list[bool], words: list[int]) -> PageBlocks:
+    return PageBlocks(
+        texts=[" ".join(["word"] * n) for n in words],
+        tokens=[["word"] * n for n in words],
+        rule=[""] * len(words),
+        duplicate_of=[-1] * len(words),
+        candidate=[True] * len(words),
+        classes=classes,
+        in_run=in_run,
+        language="en",
+        stopwords=None,
+        url="",
+    )
+
+
+def test_where_model_and_prose_run_agree_an_unsure_block_outside_the_run_goes() -> None:
+    page = _page(["prose", "prose", "headline", "headline"], [True, True, False, False], [40, 40, 8, 8])
+    keep = [True, True, True, True]
+    dropped = outside_run(page, range(4), [0.9, 0.9, 0.6, 0.95], keep, agreement=0.7, confidence=0.8)
+    assert dropped == {2} and keep == [True, True, False, True]
+
+
+def test_where_most_kept_words_lie_outside_the_run_nothing_is_dropped() -> None:
+    page = _page(["prose", "headline", "headline"], [True, False, False], [20, 30, 30])
+    keep = [True, True, True]
+    assert outside_run(page, range(3), [0.9, 0.6, 0.6], keep, agreement=0.7, confidence=0.8) == frozenset()
+    assert keep == [True, True, True]
+
+
+def test_the_lead_paragraph_before_the_first_kept_block_is_kept() -> None:
+    page = _page(["headline", "prose", "prose"], [False, True, True], [8, 30, 30])
+    keep = [False, False, True]
+    keep_lead(page, range(3), [0.05, 0.2, 0.9], keep, floor=0.1)
+    assert keep == [False, True, True]
+    keep = [False, False, True]
+    keep_lead(page, range(3), [0.05, 0.05, 0.9], keep, floor=0.1)
+    assert keep == [False, False, True]

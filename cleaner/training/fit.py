@@ -52,6 +52,9 @@ class Config:
     inner_folds: int = 3
     strength: float = 0.5
     threshold: float = 0.5
+    run_agreement: float = 0.7
+    outside_run: float = 0.8
+    lead: float = 0.1
     seed: int = 0
     features: tuple[str, ...] = tuple(FEATURES)
 
@@ -148,6 +151,9 @@ def model_file(fitted: Fitted, config: Config) -> ModelFile:
         hmm=_transitions(fitted.data.labels),
         strength=config.strength,
         threshold=config.threshold,
+        run_agreement=config.run_agreement,
+        outside_run=config.outside_run,
+        lead=config.lead,
         training={
             "pages": fitted.data.pages,
             "blocks": len(fitted.data.y),

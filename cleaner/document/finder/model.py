@@ -22,6 +22,7 @@ from operator import mul
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from .constraints import keep_lead, outside_run
 from .context import CONTEXT, context_features
 from .features import FEATURES, block_features
 from .page import PageBlocks
@@ -55,6 +56,9 @@ class ModelFile(BaseModel):
     hmm: Transitions
     strength: float
     threshold: float
+    run_agreement: float = 0.7
+    outside_run: float = 0.8
+    lead: float = 0.1
     training: dict[str, object]
 
     @model_validator(mode="after")
@@ -79,12 +83,14 @@ Row = tuple[float, ...]
 class Decision:
     """Which blocks of the page the model keeps (rule-decided blocks are never kept), and why.
 
-    ``rows`` holds each candidate's block features and context features, by block index.
+    ``rows`` holds each candidate's block features and context features, by block index;
+    ``outside_run`` the blocks dropped for lying outside the prose run (``constraints``).
     """
 
     keep: list[bool]
     probabilities: dict[int, float]
     rows: dict[int, tuple[Row, Row]]
+    outside_run: frozenset[int] = frozenset()
 
 
 class ArticleModel:
@@ -106,6 +112,9 @@ class ArticleModel:
         keep = [False] * len(page)
         for index, state in zip(candidates, states, strict=True):
             keep[index] = bool(state)
+        spec = self.spec
+        dropped = outside_run(page, candidates, probabilities, keep, spec.run_agreement, spec.outside_run)
+        keep_lead(page, candidates, probabilities, keep, spec.lead)
         if candidates and not any(keep):
             fallback = [index for index in candidates if page.in_run[index]] or candidates
             for index in fallback:
@@ -114,10 +123,13 @@ class ArticleModel:
             keep,
             dict(zip(candidates, probabilities, strict=True)),
             dict(zip(candidates, zip(rows, context, strict=True), strict=True)),
+            dropped,
         )
 
     def reason(self, decision: Decision, index: int) -> str:
-        """The feature that pushed block ``index`` (a candidate) out most."""
+        """The feature that pushed block ``index`` (a candidate) out most, or ``outside_prose_run``."""
+        if index in decision.outside_run:
+            return "outside_prose_run"
         row, context = decision.rows[index]
         contributions = self.spec.stage2.contributions(row + context)
         top = min(range(len(contributions)), key=contributions.__getitem__)

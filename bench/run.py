@@ -32,6 +32,7 @@ import regex
 import trafilatura
 
 from cleaner import Cleaner
+from cleaner.document.article import find_article
 from cleaner.rules.engine import RuleSet
 from cleaner.rules.loading import load_pack, load_packs
 from cleaner.rules.sources import compile_alternatives
@@ -174,6 +175,26 @@ def in_process(report: Report, scale: Scale, cleaner: Cleaner) -> dict[str, floa
     report.target("cleaner >= 1/3 of the bare-scan rate (seeds)", share, ">= 0.333", share >= 1 / 3)
     report.add("in-process", "ratio: cleaner / trafilatura (dev pages)", dev_rate / dev_traf, "x")
     return {"seed_docs_per_s": clean_rate}
+
+
+def article_finder(report: Report, scale: Scale, cleaner: Cleaner) -> None:
+    """CPU µs per block of finding the article on the dev pages: the prose-run heuristic, then the model."""
+    print("article finder, dev noisy texts", flush=True)
+    pages = [cleaner.document_run(doc.text, url=doc.url).page_blocks() for doc, _ in dev_pages()[: scale.dev_pages]]
+    blocks = sum(len(page) for page in pages)
+    model = cleaner.article_model
+
+    def heuristic() -> None:
+        for page in pages:
+            kept = [i for i in range(len(page)) if page.candidate[i]]
+            find_article([page.texts[i] for i in kept], [page.tokens[i] for i in kept], page.stopwords)
+
+    for name, work in (
+        ("prose-run heuristic (before)", heuristic),
+        ("learned model (now)", lambda: [model.decide(page) for page in pages]),
+    ):
+        per_second, _ = rate(work, blocks, 0.0, scale.rounds)
+        report.add("article finder", f"{name}, per block", 1e6 / per_second, "µs", f"{blocks} blocks")
 
 
 def rule_scaling(report: Report, scale: Scale, cleaner: Cleaner) -> None:
@@ -365,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     size.add_argument("--quick", action="store_true", help="smaller corpora, a 20 MB batch")
     size.add_argument("--smoke", action="store_true", help="tiny: checks that every section runs")
     parser.add_argument("--json", metavar="FILE", help="where to write the results (default bench/results/)")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip: rules,size,grpc,batch")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip: finder,rules,size,grpc,batch")
     args = parser.parse_args(argv)
     name = "smoke" if args.smoke else "quick" if args.quick else "full"
     scale, skip = SCALES[name], set(filter(None, args.skip.split(",")))
@@ -373,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cleaner = Cleaner()
     print(f"benchmark ({name}), python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
     rates = in_process(report, scale, cleaner)
+    if "finder" not in skip:
+        article_finder(report, scale, cleaner)
     if "rules" not in skip:
         rule_scaling(report, scale, cleaner)
     if "size" not in skip:

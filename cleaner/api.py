@@ -8,13 +8,14 @@ from functools import cache
 from pathlib import Path
 
 from .document.attribution import Publishers
+from .document.finder.model import ArticleModel, builtin_model
 from .document.run import DocumentRun
 from .errors import InvalidInputError
 from .html.charset import decode_html
 from .html.extract import PageHints, extract
 from .inputs import check_document, check_size
 from .result import CleanResult
-from .rules.deadline import Interrupt, Stop
+from .rules.deadline import NO_INTERRUPT, Interrupt, Stop
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
 from .settings import Settings
@@ -25,9 +26,11 @@ class Cleaner:
 
     ``rule_paths``: extra pack files or folders (one path, or several), loaded
     after the built-in packs (unless ``builtin_rules`` is false); ``packs``:
-    packs already loaded, after those. Keyword options are the fields of
-    ``Settings``: ``timeout`` (the time budget of the rule stage: CPU seconds of
-    the cleaning thread per document), ``max_chars``, ``max_lines`` and
+    packs already loaded, after those; ``article_model``: the model that finds
+    the article in plain text (default: the one shipped, ``cleaner train`` makes
+    others). Keyword options are the fields of ``Settings``: ``timeout`` (the
+    time budget of the rule stage: CPU seconds of the cleaning thread per
+    document), ``max_chars``, ``max_lines`` and
     ``find_article``.
     """
 
@@ -37,12 +40,19 @@ class Cleaner:
         *,
         builtin_rules: bool = True,
         packs: Sequence[LoadedPack] = (),
+        article_model: ArticleModel | None = None,
         **settings: float | int | bool,
     ) -> None:
         paths = [rule_paths] if isinstance(rule_paths, str | Path) else rule_paths
         self.settings = Settings(**settings)  # validated before any pack is read
         self.rules = RuleSet(load_packs(paths, builtin=builtin_rules) + list(packs))
         self._publishers = Publishers(self.rules.packs)
+        self._article_model = article_model
+
+    @property
+    def article_model(self) -> ArticleModel:
+        """The model given, or the shipped one (loaded on first use)."""
+        return self._article_model or builtin_model()
 
     @property
     def timeout(self) -> float:
@@ -92,20 +102,36 @@ class Cleaner:
         lines = text.count("\n") + 1
         if lines > self.settings.max_lines:
             raise InvalidInputError(f"text has {lines:,} lines; the limit is {self.settings.max_lines:,}")
-        run = DocumentRun(
-            self.rules,
-            text,
-            hints,
-            url=url,
-            attribution=self._publishers.attribute(url, source),
-            timeout=self.settings.timeout if timeout is None else timeout,
-            find_article=self.settings.find_article and not extracted,
-            max_lines=self.settings.max_lines,
-            interrupt=interrupt,
+        run = self.document_run(
+            text, hints, url=url, source=source, timeout=timeout, find_article=not extracted, interrupt=interrupt
         )
         result = run.result(id)
         result.stats.surrogates_replaced = document.surrogates_replaced
         return result
+
+    def document_run(
+        self,
+        text: str,
+        hints: PageHints | None = None,
+        *,
+        url: str | None = None,
+        source: str | None = None,
+        timeout: float | None = None,
+        find_article: bool = True,
+        interrupt: Interrupt = NO_INTERRUPT,
+    ) -> DocumentRun:
+        """The run of one document whose input is already checked (``clean`` checks it first)."""
+        return DocumentRun(
+            self.rules,
+            text,
+            hints or PageHints(),
+            url=url,
+            attribution=self._publishers.attribute(url, source),
+            timeout=self.settings.timeout if timeout is None else timeout,
+            finder=self.article_model if find_article and self.settings.find_article else None,
+            max_lines=self.settings.max_lines,
+            interrupt=interrupt,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,26 +1,41 @@
-"""``cleaner eval GOLD.jsonl``: score each mode's bodies against gold bodies."""
+"""``cleaner eval GOLD.jsonl...``: score each mode's bodies (and metadata) against gold pages.
+
+For each data set: the modes' scores, F1 per page type where the pages have
+types, title/author/date accuracy where they have gold metadata, and with
+``--cv K`` the article model's grouped cross-validation (held-out F1 against
+its training folds' F1, per page type).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import asdict
+from pathlib import Path
+from statistics import mean
+from typing import Any
 
-from ..batch.output import OutputError, output_target, replace_file
-from ..evaluation.gold import read_gold
-from ..evaluation.modes import extractors
-from ..evaluation.scoring import evaluate, format_table
+from ..api import Cleaner
+from ..evaluation.gold import GoldPage, read_gold
+from ..evaluation.modes import modes
+from ..evaluation.report import metadata_table, score_table, type_table
+from ..evaluation.run import ModeResult, by_type, evaluate
+from ..evaluation.scoring import PageScore, Summary
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
 
+DEFAULT_MODES = "raw,text,html,trafilatura"
+
 
 def add_command(commands: Commands) -> None:
-    evaluation = commands.add_parser("eval", help="score bodies against a gold JSONL file (shingle F1)")
-    evaluation.add_argument("gold", metavar="GOLD.jsonl", help="records with id, url, noisy_text, gold_text")
+    evaluation = commands.add_parser("eval", help="score bodies and metadata against gold JSONL files (shingle F1)")
+    evaluation.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="records with id, url, noisy_text, gold_text")
     evaluation.add_argument("--html-dir", metavar="DIR", help="where <id>.html.gz live (default: html/ beside GOLD)")
-    evaluation.add_argument(
-        "--modes", default="raw,text,html,trafilatura", help="comma-separated: raw, text, html, trafilatura"
-    )
+    evaluation.add_argument("--modes", default=DEFAULT_MODES, help=f"comma-separated (default {DEFAULT_MODES})")
+    evaluation.add_argument("--cv", type=int, default=0, metavar="K", help="also K-fold cross-validate the article "
+                            "model, folds grouped by domain (needs the train extra)")  # fmt: skip
+    evaluation.add_argument("--limit", type=int, default=0, metavar="N", help="only the first N pages of each file")
     evaluation.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     evaluation.add_argument("--worst", type=int, default=0, metavar="N", help="list the N worst pages of each mode")
     add_rule_options(evaluation)
@@ -28,25 +43,90 @@ def add_command(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:  # before the minutes of scoring: a directory or a missing folder is refused now
-        scores = output_target(args.json) if args.json else None
-    except OutputError as error:
-        print(f"cleaner eval: --json: {error}", file=sys.stderr)
-        return 2
-    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
-    available = extractors(cleaner_options(args).build())
-    unknown = [mode for mode in modes if mode not in available]
+    cleaner = cleaner_options(args).build()
+    available = modes(cleaner)
+    chosen = [name.strip() for name in args.modes.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in available]
     if unknown:
         print(f"cleaner eval: unknown mode {', '.join(unknown)} (choose from {', '.join(available)})", file=sys.stderr)
         return 2
-    pages = list(read_gold(args.gold, args.html_dir))
-    summaries = [evaluate(available[mode][0], pages, available[mode][1]) for mode in modes]
-    print(format_table(summaries))
-    for summary in summaries if args.worst else []:
-        print(f"\nworst pages, {summary.name}:")
-        urls = {page.id: page.url for page in pages}
-        for page in sorted(summary.pages, key=lambda page: page.f1)[: args.worst]:
-            print(f"  F1 {page.f1:.3f}  P {page.precision or 0:.3f}  R {page.recall or 0:.3f}  {urls[page.id]}")
-    if scores is not None:
-        replace_file(scores, json.dumps([s.as_dict() for s in summaries], indent=2) + "\n")
+    report = []
+    for path in args.gold:
+        pages = list(read_gold(path, args.html_dir))
+        if args.limit:
+            pages = pages[: args.limit]
+        with_metadata = any(page.meta for page in pages)
+        results = {name: evaluate(available[name], pages, with_metadata=with_metadata) for name in chosen}
+        print(f"\n{path} ({len(pages)} pages)\n")
+        entry = _print_dataset(results, pages, args.worst)
+        if args.cv:
+            entry["cv"] = _cross_validation(cleaner, pages, args.cv)
+        report.append({"data": str(path), **entry})
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def _print_dataset(results: dict[str, ModeResult], pages: list[GoldPage], worst: int) -> dict[str, Any]:
+    print(score_table(result.summary for result in results.values()))
+    entry: dict[str, Any] = {"modes": []}
+    types = {name: by_type(_scores(result.summary), pages) for name, result in results.items()}
+    if any(types.values()):
+        print("\nF1 by page type\n")
+        print(type_table({results[name].summary.name: found for name, found in types.items()}))
+    metadata = [(result.summary.name, summary) for result in results.values() if (summary := result.metadata_summary())]
+    if metadata:
+        print("\nmetadata (shares of the pages whose gold has the field)\n")
+        print(metadata_table(metadata))
+    for name, result in results.items():
+        summary = result.metadata_summary()
+        entry["modes"].append(
+            {
+                **result.summary.as_dict(),
+                "by_type": {group: found.as_dict() for group, found in types[name].items()},
+                "metadata": None if summary is None else asdict(summary),
+            }
+        )
+        if worst:
+            _print_worst(result.summary, pages, worst)
+    return entry
+
+
+def _cross_validation(cleaner: Cleaner, pages: list[GoldPage], folds: int) -> dict[str, Any]:
+    try:
+        from ..training.crossval import cross_validate
+        from ..training.pages import prepare
+    except ImportError as error:
+        raise OSError(f"--cv needs {error.name}: pip install 'boilerplate-cleaner[train]'") from None
+    print(f"\narticle model, {folds}-fold cross-validation grouped by domain (text mode)\n")
+    found = cross_validate(cleaner, prepare(cleaner, pages), folds, progress=lambda line: print(f"  {line}"))
+    held = _groups(found.held_out, pages)
+    folds_f1 = [{group: summary.f1 for group, summary in _groups(fold, pages).items()} for fold in found.train_folds]
+    train = {group: mean(fold[group] for fold in folds_f1 if group in fold) for group in held if folds_f1}
+    print()
+    header = f"{'page type':<14} {'pages':>5} {'held-out F1':>12} {'train folds':>12} {'gap':>7}"
+    print(header + "\n" + "-" * len(header))
+    for group, summary in held.items():
+        seen = train.get(group, float("nan"))
+        print(f"{group:<14} {len(summary.pages):>5} {summary.f1:>12.3f} {seen:>12.3f} {seen - summary.f1:>7.3f}")
+    return {
+        group: {"held_out": summary.as_dict(), "train_folds_f1": train.get(group)} for group, summary in held.items()
+    }
+
+
+def _groups(scores: dict[str, PageScore], pages: list[GoldPage]) -> dict[str, Summary]:
+    """Summaries per page type and over all the scored pages."""
+    groups = by_type(scores, pages)
+    groups["all"] = Summary("all", list(scores.values()))
+    return groups
+
+
+def _print_worst(summary: Summary, pages: list[GoldPage], count: int) -> None:
+    print(f"\nworst pages, {summary.name}:")
+    urls = {page.id: page.url for page in pages}
+    for page in sorted(summary.pages, key=lambda page: page.f1)[:count]:
+        print(f"  F1 {page.f1:.3f}  P {page.precision or 0:.3f}  R {page.recall or 0:.3f}  {urls[page.id]}")
+
+
+def _scores(summary: Summary) -> dict[str, PageScore]:
+    return {page.id: page for page in summary.pages}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from . import batch, clean, evaluate, plugins, rules
+from . import batch, clean, evaluate, plugins, rules, train
 
 DESCRIPTION = "Strip publisher boilerplate from scraped news articles, with an account of every removal."
 
@@ -18,6 +18,6 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_command(commands)
     for plugin in plugins.installed():
         plugin.add_commands(commands)
-    for module in (evaluate, rules):
+    for module in (evaluate, train, rules):
         module.add_command(commands)
     return parser

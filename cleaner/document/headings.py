@@ -69,7 +69,7 @@ def _only_labels(texts: Sequence[str]) -> bool:
 def _title_position(texts: Sequence[str], article_start: int | None, url: str | None) -> int | None:
     if article_start is None:
         return 0 if texts and is_headline(texts[0]) else None
-    slug = _slug_words(url)
+    slug = slug_words(url)
     if slug:
         earliest = max(0, article_start - SLUG_SEARCH_BLOCKS)
         scored = [(_cover(texts[i], slug), i) for i in range(earliest, article_start) if is_headline(texts[i])]
@@ -80,7 +80,7 @@ def _title_position(texts: Sequence[str], article_start: int | None, url: str | 
     return next((i for i in reversed(window) if is_headline(texts[i])), None)
 
 
-def _slug_words(url: str | None) -> set[str]:
+def slug_words(url: str | None) -> set[str]:
     if not url:
         return set()
     path = urlsplit(url).path

@@ -13,9 +13,11 @@ from ..rules.schema import Category
 from ..text.blocks import Block, segment
 from ..text.normalise import normalise
 from ..text.tokens import tokenize
-from .article import Article, BlockClass, find_article
+from .article import BlockClass, find_article
 from .attribution import Attribution
 from .dedupe import Duplicate, block_key, find_duplicates
+from .finder.model import ArticleModel, Decision
+from .finder.page import PageBlocks
 from .fragments import cut, group_by_block, has_content, merged_verdict
 from .headings import find_headings
 from .language import page_language, stopwords
@@ -25,13 +27,13 @@ from .verdicts import Stage, Verdict, decide_blocks
 TITLE_RULE = "heading.title"
 SUBTITLE_RULE = "heading.subtitle"
 HEADING_SEARCH_BLOCKS = 3
-OUTSIDE_ARTICLE = {
-    BlockClass.PROSE: ("classifier.prose-outside-article", Category.RELATED),
-    BlockClass.SENTENCE: ("classifier.sentence-outside-article", Category.RELATED),
-    BlockClass.ITEM: ("classifier.list-item-outside-article", Category.RELATED),
-    BlockClass.HEADLINE: ("classifier.headline-outside-article", Category.RELATED),
-    BlockClass.SHORT: ("classifier.short-line-outside-article", Category.NAVIGATION),
-    BlockClass.NOISE: ("classifier.noise-outside-article", Category.OTHER),
+OUTSIDE_ARTICLE: dict[str, Category] = {  # the category of a block the model leaves out, by its heuristic class
+    BlockClass.PROSE: Category.RELATED,
+    BlockClass.SENTENCE: Category.RELATED,
+    BlockClass.ITEM: Category.RELATED,
+    BlockClass.HEADLINE: Category.RELATED,
+    BlockClass.SHORT: Category.NAVIGATION,
+    BlockClass.NOISE: Category.OTHER,
 }
 
 
@@ -71,7 +73,7 @@ class DocumentRun:
         url: str | None,
         attribution: Attribution,
         timeout: float,
-        find_article: bool,
+        finder: ArticleModel | None,
         max_lines: int,
         interrupt: Interrupt = NO_INTERRUPT,
     ) -> None:
@@ -79,7 +81,7 @@ class DocumentRun:
         self.text = text
         self.hints = hints
         self.url = url
-        self.find_article = find_article
+        self.finder = finder
         self.attribution = attribution
         self.timeout = timeout
         self.interrupt = interrupt
@@ -92,6 +94,7 @@ class DocumentRun:
             )
         self._check_stop()
         self.states = [BlockState(block, block.text, tokenize(block.text)) for block in segment(self.normalised)]
+        self.duplicates: list[Duplicate] = []
         self.metadata = MetadataBuilder()
         self.metadata.add("publisher", attribution.publisher)
 
@@ -100,29 +103,20 @@ class DocumentRun:
 
     def result(self, id: str | None) -> CleanResult:
         self._check_stop()
-        self._apply_rules()
-        self._check_stop()
-        duplicates = find_duplicates(
-            [state.tokens for state in self.states],
-            [state.text for state in self.states],
-            [state.verdict is not None for state in self.states],
-        )
-        for duplicate in duplicates:
-            self.states[duplicate.index].verdict = Verdict(
-                duplicate.rule, Category.DUPLICATE, Stage.DUPLICATE, duplicate.index
-            )
-        kept = self._kept()
-        language = page_language([state.text for state in kept], [state.tokens for state in kept])
-        article = None
-        if self.find_article:
+        decision: tuple[PageBlocks, Decision] | None = None
+        if self.finder is None:
+            self._apply_rules()
             self._check_stop()
-            article = find_article(
-                [state.text for state in kept], [state.tokens for state in kept], stopwords(language)
-            )
-        self._find_headings(kept, article)
-        if article is not None:
-            self._leave_out_all_but(article, kept)
-            self._keep_copies_inside(kept[article.start], kept[article.end], duplicates)
+            self._mark_duplicates()
+            language = self._language(self._kept())
+        else:
+            page = self.page_blocks()
+            language = page.language
+            self._check_stop()
+            decision = page, self.finder.decide(page)
+        self._find_headings(self._kept(), None if decision is None else decision[1])
+        if decision is not None and self.finder is not None:
+            self._apply_decision(*decision, self.finder)
         self._check_stop()
         kept = self._kept()
         body = "\n\n".join(state.text for state in kept)
@@ -139,10 +133,52 @@ class DocumentRun:
                 blocks_in=len(self.states),
                 blocks_kept=len(kept),
                 blocks_removed=len(self.states) - len(kept),
-                duplicates=len(duplicates),
+                duplicates=len(self.duplicates),
             ),
             input_text=self.text,
         )
+
+    def page_blocks(self) -> PageBlocks:
+        """The page as the article finder sees it: rules applied, duplicates found, the prose-run heuristic's view."""
+        self._apply_rules()
+        self._mark_duplicates()
+        kept = self._kept()
+        language = self._language(kept)
+        stop = stopwords(language)
+        heuristic = find_article([state.text for state in kept], [state.tokens for state in kept], stop)
+        classes, in_run = [""] * len(self.states), [False] * len(self.states)
+        for position, state in enumerate(kept):
+            classes[state.index] = heuristic.classes[position] if heuristic else ""
+            in_run[state.index] = heuristic.contains(position) if heuristic else True
+        duplicate_of = [-1] * len(self.states)
+        for duplicate in self.duplicates:
+            duplicate_of[duplicate.index] = duplicate.first
+        return PageBlocks(
+            texts=[state.text for state in self.states],
+            tokens=[state.tokens for state in self.states],
+            rule=[str(state.verdict.category) if state.verdict else "" for state in self.states],
+            duplicate_of=duplicate_of,
+            candidate=[state.verdict is None or state.verdict.stage is Stage.DUPLICATE for state in self.states],
+            classes=classes,
+            in_run=in_run,
+            language=language,
+            stopwords=stop,
+            url=self.url or "",
+        )
+
+    def _mark_duplicates(self) -> None:
+        self.duplicates = find_duplicates(
+            [state.tokens for state in self.states],
+            [state.text for state in self.states],
+            [state.verdict is not None for state in self.states],
+        )
+        for duplicate in self.duplicates:
+            self.states[duplicate.index].verdict = Verdict(
+                duplicate.rule, Category.DUPLICATE, Stage.DUPLICATE, duplicate.index
+            )
+
+    def _language(self, kept: list[BlockState]) -> str:
+        return page_language([state.text for state in kept], [state.tokens for state in kept])
 
     # -- rules ---------------------------------------------------------------
 
@@ -186,27 +222,40 @@ class DocumentRun:
 
     # -- article and headings --------------------------------------------------
 
-    def _leave_out_all_but(self, article: Article, kept: list[BlockState]) -> None:
-        """Every block outside the article run leaves, with its class as the reason."""
-        for position, state in enumerate(kept):
-            if state.verdict is None and not article.contains(position):
-                rule, category = OUTSIDE_ARTICLE[article.classes[position]]
-                state.verdict = Verdict(rule, category, Stage.ARTICLE, state.index)
+    def _apply_decision(self, page: PageBlocks, decision: Decision, finder: ArticleModel) -> None:
+        """Blocks the model leaves out go, one removal per run, named after the model and its reason.
 
-    def _keep_copies_inside(self, first: BlockState, last: BlockState, duplicates: list[Duplicate]) -> None:
-        """A repeated block inside the article (``first`` to ``last``) stays when its first copy left as outside it."""
-        for duplicate in duplicates:
-            earlier = self.states[duplicate.first].verdict if duplicate.first >= 0 else None
-            if earlier is not None and earlier.stage is Stage.ARTICLE and first.index <= duplicate.index <= last.index:
-                self.states[duplicate.index].verdict = None
+        A duplicate stays only where the model keeps it and its first copy is gone
+        (left out by a rule or by the model): the copy inside the article survives
+        a first copy in a menu or a list of related headlines.
+        """
+        previous: Verdict | None = None
+        for state in self.states:
+            index = state.index
+            kept = decision.keep[index]
+            verdict = state.verdict
+            if verdict is not None and verdict.stage is Stage.DUPLICATE:
+                first = page.duplicate_of[index]
+                if kept and first >= 0 and not decision.keep[first]:
+                    state.verdict = None
+            elif verdict is None and page.candidate[index] and not kept:
+                category = OUTSIDE_ARTICLE.get(page.classes[index], Category.OTHER)
+                if previous is None or previous.category != category:  # a new run of removed blocks
+                    reason = finder.reason(decision, index).replace("_", "-")
+                    previous = Verdict(f"{finder.name}.{reason}", category, Stage.ARTICLE, index)
+                state.verdict = previous
+                continue
+            previous = None
 
-    def _find_headings(self, kept: list[BlockState], article: Article | None) -> None:
+    def _find_headings(self, kept: list[BlockState], decision: Decision | None) -> None:
+        """The title and subtitle among the blocks before the article (its first block the model keeps)."""
         if self.hints.title:
             self._match_page_headings(kept)
             return
-        title, subtitle = find_headings(
-            [state.text for state in kept], None if article is None else article.start, self.url
-        )
+        start = None
+        if decision is not None:
+            start = next((position for position, state in enumerate(kept) if decision.keep[state.index]), None)
+        title, subtitle = find_headings([state.text for state in kept], start, self.url)
         if title is not None:
             self._mark(kept[title], TITLE_RULE, Category.TITLE, "title")
         if subtitle is not None:

@@ -12,13 +12,10 @@ pages whose F1 exceeds 0.9.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from statistics import mean
 
 import regex
-
-from .gold import GoldPage
 
 SHINGLE_TOKENS = 4
 GOOD_PAGE_F1 = 0.9
@@ -45,11 +42,11 @@ class Summary:
 
     @property
     def precision(self) -> float:
-        return mean(p.precision for p in self.pages if p.precision is not None)
+        return _mean([p.precision for p in self.pages if p.precision is not None])
 
     @property
     def recall(self) -> float:
-        return mean(p.recall for p in self.pages if p.recall is not None)
+        return _mean([p.recall for p in self.pages if p.recall is not None])
 
     @property
     def f1(self) -> float:
@@ -58,11 +55,11 @@ class Summary:
 
     @property
     def mean_page_f1(self) -> float:
-        return mean(page.f1 for page in self.pages)
+        return _mean([page.f1 for page in self.pages])
 
     @property
     def good_share(self) -> float:
-        return sum(page.f1 > GOOD_PAGE_F1 for page in self.pages) / len(self.pages)
+        return _mean([float(page.f1 > GOOD_PAGE_F1) for page in self.pages])
 
     def as_dict(self) -> dict[str, float | str | int]:
         return {
@@ -76,8 +73,14 @@ class Summary:
         }
 
 
+def metric_tokens(text: str) -> list[str]:
+    """The benchmark's tokens: ``\\w+`` runs, case kept."""
+    tokens: list[str] = _TOKEN.findall(text)
+    return tokens
+
+
 def shingles(text: str) -> Counter[tuple[str, ...]]:
-    tokens = _TOKEN.findall(text)
+    tokens = metric_tokens(text)
     count = max(1, len(tokens) - SHINGLE_TOKENS + 1)
     return Counter(tuple(tokens[i : i + SHINGLE_TOKENS]) for i in range(count) if tokens[i : i + SHINGLE_TOKENS])
 
@@ -94,24 +97,6 @@ def score_page(page_id: str, gold: str, predicted: str) -> PageScore:
     return PageScore(page_id, precision, recall)
 
 
-def evaluate(name: str, pages: Iterable[GoldPage], extract: Callable[[GoldPage], str]) -> Summary:
-    """Score ``extract`` on every page; a page it fails on scores as an empty prediction."""
-    scores = []
-    for page in pages:
-        try:
-            predicted = extract(page)
-        except Exception:  # noqa: BLE001 - a failure is an empty body, scored as such
-            predicted = ""
-        scores.append(score_page(page.id, page.gold_text, predicted))
-    return Summary(name, scores)
-
-
-def format_table(summaries: Iterable[Summary]) -> str:
-    header = f"{'mode':<22} {'pages':>5} {'precision':>9} {'recall':>7} {'F1':>6} {'page F1':>8} {'F1>0.9':>7}"
-    rows = [header, "-" * len(header)]
-    for s in summaries:
-        rows.append(
-            f"{s.name:<22} {len(s.pages):>5} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} "
-            f"{s.mean_page_f1:>8.3f} {s.good_share:>7.1%}"
-        )
-    return "\n".join(rows)
+def _mean(values: list[float]) -> float:
+    """The mean, 0 for no values (a subset where every prediction is empty)."""
+    return mean(values) if values else 0.0

@@ -118,7 +118,7 @@ class Rule(BaseModel):
     position: Position = Position.ANY
     max_chars: Annotated[int, Field(ge=1)] = DEFAULT_RULE_MAX_CHARS
     case_sensitive: bool = False
-    scope: Scope = Scope.GLOBAL
+    scope: Scope | None = None  # None: SITE in a publisher's pack (signatures excepted), else GLOBAL
     signature: bool = False
     fallback: bool = False  # tried after every other rule: a broad heuristic that must not take a named match
     field: str | None = None
@@ -200,6 +200,16 @@ class RulePack(BaseModel):
                 if rule_id:
                     seen.add(rule_id)
         return data
+
+    @model_validator(mode="after")
+    def _scopes(self) -> RulePack:
+        """A publisher's rules act only on its pages unless declared global; signatures attribute pages anywhere."""
+        publisher = bool(self.info.publisher or self.info.domains)
+        for index, rule in enumerate(self.rules):
+            if rule.scope is None:
+                scope = Scope.SITE if publisher and not rule.signature else Scope.GLOBAL
+                self.rules[index] = rule.model_copy(update={"scope": scope})
+        return self
 
     @model_validator(mode="after")
     def _attribution_is_possible(self) -> RulePack:

@@ -19,5 +19,5 @@ def test_benchmark_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(out.read_text(encoding="utf-8"))
     sections = {row["section"] for row in result["rows"]}
-    assert sections == {"in-process", "rules", "size", "grpc", "batch"}
+    assert sections == {"in-process", "article finder", "rules", "size", "grpc", "batch"}
     assert len(result["targets"]) == 8

@@ -106,7 +106,7 @@ class RuleSet:
                 self._inline[position] = compile_alternatives(sources, anchored=False)
 
     def _collect(self) -> tuple[list[Ranked], list[Ranked]]:
-        """Block and strip rules in priority order: pack order, then site-scoped rules, then fallbacks."""
+        """Block and strip rules in priority order (``_priority``), pack order among equals."""
         block_rules: list[Ranked] = []
         inline_rules: list[Ranked] = []
         for pack_index, loaded in enumerate(self.packs):
@@ -215,10 +215,11 @@ def _compile_rule(pack: RulePack, rule: Rule, kind: Kind, index: int) -> Compile
     )
 
 
-def _priority(ranked: Ranked) -> tuple[bool, bool]:
-    """Sort key keeping pack order among equals: fallback rules last, site-scoped rules before them."""
-    rule = ranked[2]
-    return rule.fallback, rule.scope is Scope.SITE
+def _priority(ranked: Ranked) -> tuple[bool, int, bool]:
+    """Sort key keeping pack order among equals: fallback rules last; then packs of higher priority first;
+    then global rules before site-scoped ones."""
+    _, pack, rule = ranked
+    return rule.fallback, -pack.info.priority, rule.scope is Scope.SITE
 
 
 def _line_matches(

@@ -14,7 +14,7 @@ from ..batch.output import output_folder_problem, output_target, replace_file
 from ..batch.records import dump
 from ..errors import CleanerError
 from ..result import CleanResult
-from .files import Failure, Job, clean_jobs, make_jobs
+from .files import Failure, Job, add_input_options, clean_jobs, make_jobs
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
 
@@ -31,9 +31,7 @@ def add_command(commands: Commands) -> None:
     clean.add_argument(
         "--json", action="store_true", help="the full JSON record instead of the body: one line per file (JSONL)"
     )
-    clean.add_argument("--html", action="store_true", help="treat input as HTML (default: by file suffix)")
-    clean.add_argument("--url", help="the page URL (helps name the publisher)")
-    clean.add_argument("--source", help="a publisher hint, e.g. 'The Independent'")
+    add_input_options(clean)
     clean.add_argument("--workers", type=int, default=1, metavar="N", help="clean the files in N processes")
     add_rule_options(clean)
     clean.set_defaults(command=run)

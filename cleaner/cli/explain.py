@@ -7,7 +7,7 @@ import sys
 
 from ..batch.output import output_target, replace_file
 from ..report import explain_page, rule_reasons
-from .files import Failure, clean_job, make_jobs
+from .files import Failure, add_input_options, clean_job, make_jobs
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
 
@@ -16,9 +16,7 @@ def add_command(commands: Commands) -> None:
     explain = commands.add_parser("explain", help="write an HTML page highlighting every removal from one file")
     explain.add_argument("file", metavar="FILE", help="a .txt, .html or .htm file (also .gz); - reads standard input")
     explain.add_argument("-o", "--output", default="-", metavar="PAGE", help="where to write the page; - is stdout")
-    explain.add_argument("--html", action="store_true", help="treat input as HTML (default: by file suffix)")
-    explain.add_argument("--url", help="the page URL (helps name the publisher)")
-    explain.add_argument("--source", help="a publisher hint, e.g. 'The Independent'")
+    add_input_options(explain)
     add_rule_options(explain)
     explain.set_defaults(command=run)
 

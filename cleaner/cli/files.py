@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import os
 import sys
@@ -43,6 +44,13 @@ class Failure:
 
     code: str
     message: str
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """How to read the files: ``--html``, ``--url``, ``--source``."""
+    parser.add_argument("--html", action="store_true", help="treat input as HTML (default: by file suffix)")
+    parser.add_argument("--url", help="the page URL (helps name the publisher)")
+    parser.add_argument("--source", help="a publisher hint, e.g. 'The Independent'")
 
 
 def make_jobs(names: Sequence[str], *, html: bool, url: str | None, source: str | None) -> list[Job]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from html import escape
 
 from .api import Cleaner
+from .document.dedupe import CONTAINED_RULE, EXACT_RULE, NEAR_RULE
 from .result import CleanResult, Removal
 from .rules.schema import Category
 
@@ -44,9 +45,9 @@ COLOURS: dict[str, str] = {
     Category.OTHER: "#e6e6e6",
 }
 STAGE_REASONS = {
-    "dedupe.exact": "repeats an earlier block",
-    "dedupe.near": "mostly repeats text that occurred before",
-    "dedupe.contained": "repeats part of an earlier block",
+    EXACT_RULE: "repeats an earlier block",
+    NEAR_RULE: "mostly repeats text that occurred before",
+    CONTAINED_RULE: "repeats part of an earlier block",
 }
 CLASSIFIER_PREFIX = "classifier."
 STYLE = """

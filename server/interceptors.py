@@ -88,7 +88,7 @@ class _Call:
         metadata = dict(details.invocation_metadata or ())
         self.request_id = str(metadata.get(REQUEST_ID_KEY) or uuid.uuid4().hex[:16])
         self.limited = self.method.startswith(f"/{SERVICE_NAME}/")
-        self.labels = metrics.split_method(self.method)
+        self.series = metrics.call_series(self.method)
         self.started = time.perf_counter()
         self.responses: int | None = None
         self.counted = False
@@ -96,7 +96,7 @@ class _Call:
 
     async def begin(self, context: grpc.aio.ServicerContext) -> None:
         self.started = time.perf_counter()
-        metrics.IN_FLIGHT.labels(*self.labels).inc()
+        self.series.in_flight.inc()
         self.in_flight = True
         await context.send_initial_metadata(((REQUEST_ID_KEY, self.request_id),))
         if self.limited:
@@ -113,10 +113,9 @@ class _Call:
             self.counted = False
         seconds = time.perf_counter() - self.started
         if self.in_flight:
-            metrics.IN_FLIGHT.labels(*self.labels).dec()
+            self.series.in_flight.dec()
             self.in_flight = False
-        metrics.REQUESTS.labels(*self.labels, code.name).inc()
-        metrics.LATENCY.labels(*self.labels).observe(seconds)
+        self.series.ended(code.name, seconds)
         fields = {"method": self.method, "status": code.name, "latency_ms": round(seconds * 1000, 2)}
         fields["request_id"] = self.request_id
         if self.responses is not None:

@@ -137,7 +137,10 @@ def listen(config: ServerConfig) -> RunningServer:
 
 async def _listen(config: ServerConfig) -> RunningServer:
     idle = IdleStreams(config.stream_idle_timeout)
-    server = grpc.aio.server(interceptors=[CallGate(config.max_concurrent_rpcs, idle)], options=_options(config))
+    server = grpc.aio.server(
+        interceptors=[CallGate(config.max_concurrent_rpcs, idle)],
+        options=_options(config),
+    )
     health_servicer = health.aio.HealthServicer()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, NOT_SERVING)
@@ -156,23 +159,40 @@ async def _listen(config: ServerConfig) -> RunningServer:
     return RunningServer(server, health_servicer, service, pool, port)
 
 
+COMPRESSION_LEVELS = {"auto": 1, "none": 0}  # grpc_compression_level: GRPC_COMPRESS_LEVEL_LOW, _NONE
+
+
+def _milliseconds(seconds: float) -> int:
+    return int(seconds * 1000)
+
+
 def _options(config: ServerConfig) -> list[tuple[str, Any]]:
-    keepalive_ms = int(config.keepalive_time * 1000)
-    return [
+    options: list[tuple[str, Any]] = [
         ("grpc.max_receive_message_length", config.max_message_bytes),
         ("grpc.max_send_message_length", -1),  # a response (body, removals, captions) can outgrow its request
         ("grpc.so_reuseport", 1),
         # Keepalive: ping a connection after this long without traffic, drop it if the ping goes unanswered
-        # (a peer that vanished, or was frozen); let clients ping as often as every 10 s, even with no call.
-        ("grpc.keepalive_time_ms", keepalive_ms),
-        ("grpc.keepalive_timeout_ms", int(config.keepalive_timeout * 1000)),
-        ("grpc.http2.ping_timeout_ms", int(config.keepalive_timeout * 1000)),  # what gRPC core now waits for
+        # (a peer that vanished, or was frozen); let clients ping as often as the minimum interval, even with no call.
+        ("grpc.keepalive_time_ms", _milliseconds(config.keepalive_time)),
+        ("grpc.keepalive_timeout_ms", _milliseconds(config.keepalive_timeout)),
+        ("grpc.http2.ping_timeout_ms", _milliseconds(config.keepalive_timeout)),  # what gRPC core now waits for
         ("grpc.http2.max_pings_without_data", 0),  # keep pinging a silent connection
         ("grpc.keepalive_permit_without_calls", 1),
-        ("grpc.http2.min_recv_ping_interval_without_data_ms", min(10_000, keepalive_ms)),
+        (
+            "grpc.http2.min_recv_ping_interval_without_data_ms",
+            _milliseconds(min(config.keepalive_min_interval, config.keepalive_time)),
+        ),  # fmt: skip
         ("grpc.http2.max_ping_strikes", 2),
-        ("grpc.max_connection_idle_ms", 5 * 60 * 1000),  # a connection with no call for 5 minutes is closed
+        ("grpc.max_connection_idle_ms", _milliseconds(config.max_connection_idle)),
+        # A compression level, not an algorithm: gRPC then picks gzip (else deflate) only for a client whose
+        # grpc-accept-encoding lists it. (A server-wide algorithm is sent even to clients that cannot read it.)
+        ("grpc.default_compression_level", COMPRESSION_LEVELS[config.compression]),
     ]
+    if config.max_connection_age is not None:
+        options.append(("grpc.max_connection_age_ms", _milliseconds(config.max_connection_age)))
+    if config.max_connection_age_grace is not None:
+        options.append(("grpc.max_connection_age_grace_ms", _milliseconds(config.max_connection_age_grace)))
+    return options
 
 
 def _bind(server: grpc.aio.Server, config: ServerConfig) -> int:

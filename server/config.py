@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -41,6 +42,18 @@ class ServerConfig(BaseModel):
     )
     keepalive_time: float = Field(30.0, gt=0, description="seconds of silence on a connection before a ping")
     keepalive_timeout: float = Field(10.0, gt=0, description="seconds a ping may go unanswered before disconnecting")
+    keepalive_min_interval: float = Field(10.0, gt=0, description="clients may ping this often, with or without calls")
+    max_connection_idle: float = Field(300.0, gt=0, description="a connection with no call this long is closed")
+    max_connection_age: float | None = Field(
+        None, gt=0, description="a connection this old is asked to go away (GOAWAY), so clients reconnect"
+    )
+    max_connection_age_grace: float | None = Field(
+        None, ge=0, description="after max_connection_age, calls in progress get this long before the close"
+    )
+    compression: Literal["auto", "none"] = "auto"
+    """auto: responses are compressed (gzip, else deflate) for a client whose grpc-accept-encoding lists it."""
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(None, ge=1, le=65535, description="HTTP port of the Prometheus metrics")
     health_probe_interval: float = Field(2.0, gt=0, description="supervisor: seconds between probes of each worker")
     health_probe_timeout: float = Field(10.0, gt=0, description="supervisor: a worker silent this long is replaced")
     tls_cert: str | None = None
@@ -53,6 +66,8 @@ class ServerConfig(BaseModel):
             raise ValueError("give both --tls-cert and --tls-key, or neither")
         if self.process_count > 1 and self.port == 0:
             raise ValueError("several workers share one port: give --port")
+        if self.metrics_port is not None and self.metrics_port == self.port:
+            raise ValueError("the metrics need a port of their own, not the gRPC port")
         return self
 
     def build_cleaner(self) -> Cleaner:

@@ -29,6 +29,7 @@ from typing import Any
 
 import grpc
 
+from . import metrics
 from .config import SERVICE_NAME
 from .idle import IdleStreams
 
@@ -87,12 +88,16 @@ class _Call:
         metadata = dict(details.invocation_metadata or ())
         self.request_id = str(metadata.get(REQUEST_ID_KEY) or uuid.uuid4().hex[:16])
         self.limited = self.method.startswith(f"/{SERVICE_NAME}/")
+        self.series = metrics.call_series(self.method)
         self.started = time.perf_counter()
         self.responses: int | None = None
         self.counted = False
+        self.in_flight = False
 
     async def begin(self, context: grpc.aio.ServicerContext) -> None:
         self.started = time.perf_counter()
+        self.series.in_flight.inc()
+        self.in_flight = True
         await context.send_initial_metadata(((REQUEST_ID_KEY, self.request_id),))
         if self.limited:
             if self.gate.active >= self.gate.limit and not self.gate.idle.evict_one():
@@ -106,16 +111,16 @@ class _Call:
         if self.counted:
             self.gate.active -= 1
             self.counted = False
-        latency_ms = (time.perf_counter() - self.started) * 1000
-        responses = "" if self.responses is None else f" responses={self.responses}"
-        log.info(
-            "method=%s status=%s latency_ms=%.2f request_id=%s%s",
-            self.method,
-            code.name,
-            latency_ms,
-            self.request_id,
-            responses,
-        )
+        seconds = time.perf_counter() - self.started
+        if self.in_flight:
+            self.series.in_flight.dec()
+            self.in_flight = False
+        self.series.ended(code.name, seconds)
+        fields = {"method": self.method, "status": code.name, "latency_ms": round(seconds * 1000, 2)}
+        fields["request_id"] = self.request_id
+        if self.responses is not None:
+            fields["responses"] = self.responses
+        log.info(" ".join(f"{name}={value}" for name, value in fields.items()), extra={"fields": fields})
 
     def unary(self, behaviour: Callable[[Any, Any], Awaitable[Any]]) -> Callable[[Any, Any], Awaitable[Any]]:
         async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:

@@ -23,6 +23,7 @@ import grpc
 from cleaner import Cleaner, CleanResult, InvalidInputError, RuleTimeoutError
 from cleaner.errors import INTERNAL, describe_failure
 
+from . import metrics
 from .config import SERVICE_NAME
 from .decoding import Undecodable, lenient
 from .generated.boilerplate.v1 import cleaner_pb2 as pb
@@ -117,7 +118,9 @@ class CleanerService:
             stop=call.ended.is_set,
             deadline=call.deadline,
         )
-        return await asyncio.get_running_loop().run_in_executor(self._pool, clean)
+        result = await asyncio.get_running_loop().run_in_executor(self._pool, clean)
+        metrics.document_cleaned(result)
+        return result
 
     def handlers(self) -> grpc.GenericRpcHandler:
         """Method handlers with a lenient request decoder (see ``decoding``)."""
@@ -160,6 +163,7 @@ class _CallEnd:
 
 def _failure(error: Exception) -> tuple[str, str]:
     code, message = describe_failure(error)
+    metrics.document_failed(code, error)
     if code == INTERNAL:
         log.error("unexpected error while cleaning", exc_info=error)
     return code, message

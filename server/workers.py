@@ -1,6 +1,6 @@
 """Run N server processes on one port (SO_REUSEPORT), forked before any gRPC object exists.
 
-This module imports no gRPC: the parent only forks, forwards stop signals, probes
+This module imports no gRPC (nor prometheus_client: ``exporter``): the parent only forks, forwards stop signals, probes
 each worker's health, replaces a worker that dies or stops answering, and waits.
 Each child imports and runs ``app`` (the one dependency between the two, and one
 way: ``app`` never imports this module).
@@ -26,7 +26,9 @@ import socket
 import time
 from dataclasses import dataclass, field
 from types import FrameType
+from wsgiref.simple_server import WSGIServer
 
+from . import exporter
 from .config import ServerConfig
 from .ports import PortInUse, check_free, hold_port_lock
 from .signals import STOP_SIGNALS
@@ -48,15 +50,19 @@ def run(config: ServerConfig) -> int:
         config.check_files()
     lock = hold_port_lock(config.port) if config.port else None  # held (and inherited) until the last process exits
     check_free(config.host, config.port, own={os.getpid()})
+    folder = exporter.multiprocess_folder() if config.process_count > 1 and config.metrics_port else None
     try:
+        endpoint = exporter.serve(config.metrics_host, config.metrics_port) if config.metrics_port else None
         if config.process_count == 1:
             from .app import serve
 
             return serve(config)
-        return _Supervisor(config).run()
+        return _Supervisor(config, endpoint).run()
     finally:
         if lock is not None:
             lock.close()
+        if folder is not None:
+            exporter.remove_folder(folder)
 
 
 @dataclass
@@ -72,6 +78,7 @@ class _Worker:
 @dataclass
 class _Supervisor:
     config: ServerConfig
+    endpoint: WSGIServer | None = None  # the metrics endpoint, served from a thread of this process
     workers: dict[int, _Worker] = field(default_factory=dict)
     stopping: bool = False
     quick_exits: int = 0
@@ -137,6 +144,8 @@ class _Supervisor:
             if worker is None:
                 continue
             worker.probe.close()
+            if self.endpoint is not None:
+                exporter.worker_gone(pid)
             self._exited(worker, os.waitstatus_to_exitcode(wait_status))
 
     def _exited(self, worker: _Worker, code: int) -> None:
@@ -170,6 +179,8 @@ class _Supervisor:
             ours.close()
             for worker in self.workers.values():
                 worker.probe.close()
+            if self.endpoint is not None:
+                self.endpoint.socket.close()  # the supervisor's to serve
             signal.set_wakeup_fd(-1)
             for signum in (*STOP_SIGNALS, signal.SIGCHLD):
                 signal.signal(signum, signal.SIG_DFL)

@@ -122,8 +122,9 @@ def test_clean_names_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "cleaner", "clean", "--json", "--source", os.fsdecode(b"The \xff Times")]
     done = subprocess.run([*command, os.fsdecode(name), str(other)], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    out = done.stdout.decode("utf-8")
-    assert f"==> {tmp_path}/caf\ufffd.txt <==" in out and "Traceback" not in done.stderr.decode()
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]  # JSONL: a record per file
+    assert [record["id"] for record in records] == [f"{tmp_path}/caf\ufffd.txt", str(other)]
+    assert "Traceback" not in done.stderr.decode()
 
 
 def test_site_learning_learns_blocks_as_cleaning_sees_them(tmp_path: Path) -> None:

@@ -44,7 +44,8 @@ from . import plugins
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
 
-SERVER_SIDE_OPTIONS = ("--rules", "--no-builtin-rules", "--timeout", "--max-chars", "--max-lines", "--workers")
+SERVER_SIDE_OPTIONS = ("--rules", "--no-builtin-rules", "--no-example-check", "--timeout", "--max-chars",
+                       "--max-lines", "--workers")  # fmt: skip
 IN_PROCESS_OPTIONS = ("--text-field", "--html-field", "--id-field", "--url-field", "--source-field", "--drop-unknown",
                       "--fields", "--language", "--min-words", "--drop-filtered")  # fmt: skip
 CLIENT_OPTIONS = ("--tls-ca", "--window")
@@ -68,7 +69,7 @@ def add_command(commands: Commands) -> None:
     )
     batch.add_argument("--workers", type=int, default=1, metavar="N", help="clean in N processes (default 1)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
-    batch.add_argument("--server", metavar="HOST:PORT", help="clean on a running `cleaner serve` instead")
+    batch.add_argument("--server", metavar="HOST:PORT", help="clean on a running cleaner serve instead")
     batch.add_argument("--tls-ca", metavar="FILE", help="with --server: CA certificate of a TLS server")
     batch.add_argument("--window", type=int, default=64, metavar="N", help="with --server: requests in flight")
     batch.add_argument(
@@ -148,12 +149,12 @@ def record_spec(args: argparse.Namespace) -> RecordSpec:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = cleaner_options(args)
     spec = record_spec(args)
     misplaced = _misplaced_options(args)
     if misplaced:
         print(f"cleaner batch: {misplaced}", file=sys.stderr)
         return 2
+    options = cleaner_options(args)
     try:
         target = None if args.output == "-" else output_target(args.output)
     except OutputError as error:

@@ -13,7 +13,7 @@ from ..batch.records import dump
 from ..batch.sites import MIN_PAGES, MIN_SHARE, site_learner
 from ..packcheck import check_pack
 from ..rules.loading import expand_paths
-from .options import add_rule_options
+from .options import add_rule_options, check_examples
 from .plugins import Commands
 
 
@@ -22,7 +22,7 @@ def add_command(commands: Commands) -> None:
     actions = rules.add_subparsers(required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="list the rules in use")
     listing.add_argument("--json", action="store_true", help="one JSON object per rule")
-    add_rule_options(listing)
+    add_rule_options(listing, limits=False)
     listing.set_defaults(command=list_rules)
     suggest = actions.add_parser("suggest", help="write the blocks repeated across each site's pages as packs")
     suggest.add_argument(
@@ -42,6 +42,8 @@ def add_command(commands: Commands) -> None:
 
 
 def list_rules(args: argparse.Namespace) -> int:
+    if not args.no_example_check:
+        check_examples(args.rules)
     rules = Cleaner(args.rules, builtin_rules=not args.no_builtin_rules).rules
     for loaded in rules.packs:
         for rule in loaded.rules:
@@ -52,6 +54,7 @@ def list_rules(args: argparse.Namespace) -> int:
                 "position": rule.position.value,
                 "pack": loaded.info.name,
                 "version": loaded.info.version,
+                "priority": loaded.info.priority,
                 "description": rule.description,
             }
             if args.json:

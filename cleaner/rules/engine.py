@@ -106,7 +106,7 @@ class RuleSet:
                 self._inline[position] = compile_alternatives(sources, anchored=False)
 
     def _collect(self) -> tuple[list[Ranked], list[Ranked]]:
-        """Block and strip rules in priority order: pack order, fallback rules after every other."""
+        """Block and strip rules in priority order (``_priority``), pack order among equals."""
         block_rules: list[Ranked] = []
         inline_rules: list[Ranked] = []
         for pack_index, loaded in enumerate(self.packs):
@@ -215,9 +215,10 @@ def _compile_rule(pack: RulePack, rule: Rule, kind: Kind, index: int) -> Compile
     )
 
 
-def _priority(ranked: Ranked) -> bool:
-    """Sort key keeping pack order among equals: fallback rules last."""
-    return ranked[2].fallback
+def _priority(ranked: Ranked) -> tuple[bool, int]:
+    """Sort key keeping pack order among equals: fallback rules last; then packs of higher priority first."""
+    _, pack, rule = ranked
+    return rule.fallback, -pack.info.priority
 
 
 def _line_matches(

@@ -7,6 +7,7 @@ A pack is a TOML file::
     version = "1.0.0"
     publisher = "The Independent"   # optional: who the pack's signatures identify
     domains = ["independent.co.uk"] # optional: hosts of that publisher
+    priority = 10                   # optional: packs of higher priority are tried first (default 0)
 
     [lists]                         # optional: named word lists, used as \\L<name>
     photo_credits = ["Getty Images", "EPA"]
@@ -179,6 +180,8 @@ class PackInfo(BaseModel):
     description: str = ""
     publisher: str = ""
     domains: list[str] = []
+    priority: int = 0
+    """Rules of packs with a higher priority are tried first; among equals, pack order (built-in packs first)."""
 
 
 class RulePack(BaseModel):

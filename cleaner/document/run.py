@@ -271,10 +271,11 @@ class DocumentRun:
             self._mark(kept[subtitle], SUBTITLE_RULE, Category.SUBTITLE, "subtitle")
 
     def _rank_headings(self, page: PageBlocks, decision: Decision, finder: ArticleModel, model: MetadataModel) -> None:
-        """Plain text: the metadata rankers choose title, authors and date. A title before the article's first
-        block is paired with a standfirst as ``headings.pair`` does (a headline right before a chosen standfirst
-        becomes the title) and both leave as headings: blocks the finder leaves out anyway, so the body never
-        depends on the choice."""
+        """Plain text: the metadata rankers choose title, authors and date.
+
+        A title before the article's first block is paired with a standfirst as ``headings.pair`` does (a
+        headline opening the page right before the chosen line becomes the title); both leave as headings,
+        blocks the finder leaves out anyway, so the body never depends on the choice."""
         raw = [state.block.text for state in self.states]
         self.ranked = found = rank_metadata(meta_page(page, raw, decision, finder), model)
         start = next((i for i, keep in enumerate(decision.keep) if keep), len(self.states))
@@ -283,7 +284,8 @@ class DocumentRun:
         if position is None:
             self.metadata.add("title", found.title)
             return
-        title, subtitle = pair([state.text for state in before], position, len(before))
+        # a headline before the chosen line makes that one a standfirst only where the page opens with the two
+        title, subtitle = pair([state.text for state in before], position, len(before), look_back=position == 1)
         if title == position:
             self.metadata.add("title", found.title)
         self._mark(before[title], TITLE_RULE, Category.TITLE, "title")

@@ -21,7 +21,7 @@ from .finder.page import PageBlocks
 from .fragments import cut, group_by_block, has_content, merged_verdict
 from .headings import find_headings, pair
 from .language import page_language, stopwords
-from .meta.extract import meta_page, rank_metadata
+from .meta.extract import meta_page, rank_metadata, without_agencies
 from .meta.ranker import Found, MetadataModel
 from .metadata import MetadataBuilder
 from .verdicts import Stage, Verdict, decide_blocks
@@ -341,14 +341,13 @@ class DocumentRun:
     def _collect_metadata(self, kept: list[BlockState]) -> None:
         """The rankers' authors (a news agency a rule names aside) and date first; rule captures fill only what
         they left empty; then hints."""
-        ranked, captured = self.ranked, self.captures(kept)
-        agencies = {value.casefold() for name, value in captured if name == "agency"}
-        for author in ranked.authors:
-            if author.casefold() not in agencies:
-                self.metadata.add("authors", author)
-        self.metadata.add("published", ranked.published)
+        captured = self.captures(kept)
+        authors = without_agencies(self.ranked.authors, [value for name, value in captured if name == "agency"])
+        for author in authors:
+            self.metadata.add("authors", author)
+        self.metadata.add("published", self.ranked.published)
         for name, value in captured:
-            if not (name == "authors" and ranked.authors):
+            if not (name == "authors" and authors):
                 self.metadata.add(name, value)
         if not self.metadata.has("authors"):
             for author in self.hints.authors:

@@ -27,7 +27,7 @@ from sklearn.model_selection import GroupKFold
 
 from ..api import Cleaner
 from ..document.meta.authors import AUTHOR_FEATURES, author_candidates
-from ..document.meta.extract import finder_names, meta_page, rank_metadata
+from ..document.meta.extract import finder_names, meta_page, rank_metadata, without_agencies
 from ..document.meta.page import MetaPage
 from ..document.meta.published import DATE_FEATURES, date_candidates
 from ..document.meta.ranker import FORMAT_VERSION, MODEL_NAME, MetadataModel, MetadataModelFile, Ranker
@@ -79,7 +79,7 @@ def prepare(cleaner: Cleaner, pages: Iterable[GoldPage]) -> list[Sample]:
                 [c.row for c in candidates],
                 [int(title_match(c.text, truth)[0]) for c in candidates],
                 [c.index for c in candidates],
-                {"authors": captured.values["authors"], "published": captured.values["published"]},
+                {name: captured.values[name] for name in ("authors", "published", "agency")},
             )
         )
     return samples
@@ -233,7 +233,7 @@ def predict(model: MetadataModel, sample: Sample) -> PredictedMetadata:
     """What the product reports: the rankers' choices, rule captures where the rankers chose nothing."""
     found = rank_metadata(sample.page, model)
     sample.page.title = -1
-    authors = found.authors or tuple(sample.captured["authors"])
+    authors = without_agencies(found.authors, sample.captured["agency"]) or tuple(sample.captured["authors"])
     date = found.published or next(iter(sample.captured["published"]), "")
     return PredictedMetadata(found.title, authors, date)
 

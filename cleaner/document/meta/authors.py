@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from .names import NAME_SHAPE, ROLE_WORDS, TRAILING_ROLES, is_byline, looks_like_name, name_shape, split_names, trim
-from .page import MetaPage, log_distance
+from .page import MetaPage, Row, log_distance
 
 BEFORE = 25  # bare names searched this far before the title (or the article's start)
 AFTER = 12  # and this far after the article's start
@@ -46,8 +46,6 @@ AUTHOR_FEATURES = [
     "line_is_name", "line_words", "cls_prose", "title_line", "n_occ",
     *(f"shape_{name}" for name in NAME_SHAPE),
 ]  # fmt: skip
-
-Row = tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,12 @@ def meta_page(blocks: PageBlocks, raw: Sequence[str], decision: Decision, finder
     )
 
 
+def without_agencies(authors: Sequence[str], agencies: Sequence[str]) -> tuple[str, ...]:
+    """``authors`` but the news agencies a rule named ("By Sam Jones, Reuters": Reuters is no author)."""
+    folded = {agency.casefold() for agency in agencies}
+    return tuple(name for name in authors if name.casefold() not in folded)
+
+
 def rank_metadata(page: MetaPage, model: MetadataModel) -> Found:
     """The title, authors and date the rankers choose on ``page``."""
     return model.extract(page, model.columns(page.finder.names))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ...rules.schema import Category
 from .datefinder import DateMatch
-from .page import MetaPage, log_distance
+from .page import MetaPage, Row, log_distance
 
 MAX_CANDIDATES = 80
 _PUBLISHED = re.compile(
@@ -47,8 +47,6 @@ DATE_FEATURES = [
     "r_after0", "r_after", "rank", "rank0", "inside_article", "after_article", "pos_frac", "day_repeats",
     "n_distinct", "is_earliest", "is_latest", "year_gap", "url_agrees", "url_disagrees", "near_start",
 ]  # fmt: skip
-
-Row = tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ...text.tokens import tokenize
 from .names import LABEL_WORDS, is_byline, looks_like_name, trim
-from .page import MetaPage, log_distance
+from .page import MetaPage, Row, log_distance
 
 BEFORE = 40  # blocks before an anchor searched
 AFTER = 6  # and after it
@@ -62,8 +62,6 @@ OWN = BLOCK + TEXT
 RELATIVE = ["slug_cover", "in_lede", "in_body"]
 TITLE_FEATURES = OWN + [f"{name}_best" for name in RELATIVE] + [f"{name}_gap" for name in RELATIVE]
 _RELATIVE_AT = [OWN.index(name) for name in RELATIVE]
-
-Row = tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .document.attribution import Publishers
 from .document.finder.model import ArticleModel, builtin_model
+from .document.meta.ranker import MetadataModel, builtin_metadata_model
 from .document.run import DocumentRun
 from .errors import InvalidInputError
 from .html.charset import decode_html
@@ -28,10 +29,11 @@ class Cleaner:
     after the built-in packs (unless ``builtin_rules`` is false); ``packs``:
     packs already loaded, after those; ``article_model``: the model that finds
     the article in plain text (default: the one shipped, ``cleaner train`` makes
-    others). Keyword options are the fields of ``Settings``: ``timeout`` (the
-    time budget of the rule stage: CPU seconds of the cleaning thread per
-    document), ``max_chars``, ``max_lines`` and
-    ``find_article``.
+    others); ``metadata_model``: the rankers of title, authors and date in plain
+    text (default: the one shipped, ``cleaner train --metadata`` makes others).
+    Keyword options are the fields of ``Settings``: ``timeout`` (the time budget
+    of the rule stage: CPU seconds of the cleaning thread per document),
+    ``max_chars``, ``max_lines`` and ``find_article``.
     """
 
     def __init__(
@@ -41,6 +43,7 @@ class Cleaner:
         builtin_rules: bool = True,
         packs: Sequence[LoadedPack] = (),
         article_model: ArticleModel | None = None,
+        metadata_model: MetadataModel | None = None,
         **settings: float | int | bool,
     ) -> None:
         paths = [rule_paths] if isinstance(rule_paths, str | Path) else rule_paths
@@ -48,11 +51,17 @@ class Cleaner:
         self.rules = RuleSet(load_packs(paths, builtin=builtin_rules) + list(packs))
         self._publishers = Publishers(self.rules.packs)
         self._article_model = article_model
+        self._metadata_model = metadata_model
 
     @property
     def article_model(self) -> ArticleModel:
         """The model given, or the shipped one (loaded on first use)."""
         return self._article_model or builtin_model()
+
+    @property
+    def metadata_model(self) -> MetadataModel:
+        """The model given, or the shipped one (loaded on first use)."""
+        return self._metadata_model or builtin_metadata_model()
 
     @property
     def timeout(self) -> float:
@@ -121,6 +130,7 @@ class Cleaner:
         interrupt: Interrupt = NO_INTERRUPT,
     ) -> DocumentRun:
         """The run of one document whose input is already checked (``clean`` checks it first)."""
+        learned = find_article and self.settings.find_article
         return DocumentRun(
             self.rules,
             text,
@@ -128,9 +138,10 @@ class Cleaner:
             url=url,
             attribution=self._publishers.attribute(url, source),
             timeout=self.settings.timeout if timeout is None else timeout,
-            finder=self.article_model if find_article and self.settings.find_article else None,
+            finder=self.article_model if learned else None,
             max_lines=self.settings.max_lines,
             interrupt=interrupt,
+            metadata_model=self.metadata_model if learned else None,
         )
 
 

@@ -3,7 +3,8 @@
 For each data set: the modes' scores, F1 per page type where the pages have
 types, title/author/date accuracy where they have gold metadata, and with
 ``--cv K`` the article model's grouped cross-validation (held-out F1 against
-its training folds' F1, per page type).
+its training folds' F1, per page type); with ``--metadata-cv K``, the metadata
+rankers' (held-out title, author and date accuracy against the training folds').
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from statistics import mean
 from typing import Any
 
 from ..api import Cleaner
+from ..document.meta.extract import finder_names
 from ..evaluation.gold import GoldPage, read_gold
+from ..evaluation.metadata import MetadataSummary
 from ..evaluation.modes import modes
 from ..evaluation.report import metadata_table, score_table, type_table
 from ..evaluation.run import ModeResult, by_type, evaluate
@@ -35,6 +38,8 @@ def add_command(commands: Commands) -> None:
     evaluation.add_argument("--modes", default=DEFAULT_MODES, help=f"comma-separated (default {DEFAULT_MODES})")
     evaluation.add_argument("--cv", type=int, default=0, metavar="K", help="also K-fold cross-validate the article "
                             "model, folds grouped by domain (needs the train extra)")  # fmt: skip
+    evaluation.add_argument("--metadata-cv", type=int, default=0, metavar="K", help="also K-fold cross-validate "
+                            "the metadata rankers, folds grouped by domain (needs the train extra)")  # fmt: skip
     evaluation.add_argument("--limit", type=int, default=0, metavar="N", help="only the first N pages of each file")
     evaluation.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     evaluation.add_argument("--worst", type=int, default=0, metavar="N", help="list the N worst pages of each mode")
@@ -61,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         entry = _print_dataset(results, pages, args.worst)
         if args.cv:
             entry["cv"] = _cross_validation(cleaner, pages, args.cv)
+        if args.metadata_cv:
+            entry["metadata_cv"] = _metadata_cross_validation(cleaner, pages, args.metadata_cv)
         report.append({"data": str(path), **entry})
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -112,6 +119,26 @@ def _cross_validation(cleaner: Cleaner, pages: list[GoldPage], folds: int) -> di
     return {
         group: {"held_out": summary.as_dict(), "train_folds_f1": train.get(group)} for group, summary in held.items()
     }
+
+
+def _metadata_cross_validation(cleaner: Cleaner, pages: list[GoldPage], folds: int) -> dict[str, Any]:
+    try:
+        from ..training import metadata
+    except ImportError as error:
+        raise OSError(f"--metadata-cv needs {error.name}: pip install 'boilerplate-cleaner[train]'") from None
+    print(f"\nmetadata rankers, {folds}-fold cross-validation grouped by domain (text mode)\n")
+    samples = metadata.prepare(cleaner, [page for page in pages if page.meta])
+    names = finder_names(cleaner.article_model)
+    found = metadata.cross_validate(samples, names, folds, lambda line: print(f"  {line}"))
+    types = {page.id: page.page_type for page in pages}
+    rows = [("held-out, all", MetadataSummary.of(found.held_out.values()))]
+    rows += [(f"train fold {k}", MetadataSummary.of(fold.values())) for k, fold in enumerate(found.train_folds, 1)]
+    for group in sorted({types[name] for name in found.held_out} - {""}):
+        outcomes = [outcome for name, outcome in found.held_out.items() if types[name] == group]
+        rows.append((f"held-out, {group}", MetadataSummary.of(outcomes)))
+    print()
+    print(metadata_table(rows))
+    return {name: asdict(summary) for name, summary in rows}
 
 
 def _groups(scores: dict[str, PageScore], pages: list[GoldPage]) -> dict[str, Summary]:

@@ -53,15 +53,20 @@ def find_headings(texts: Sequence[str], article_start: int | None, url: str | No
     title = _title_position(texts, article_start, url)
     if title is None:
         return None, None
-    end = len(texts) if article_start is None else article_start
-    if title + 1 < end and is_standfirst(texts[title + 1]) and _only_labels(texts[title + 2 : end]):
+    return pair(texts, title, len(texts) if article_start is None else article_start)
+
+
+def pair(texts: Sequence[str], title: int, end: int, look_back: bool = True) -> tuple[int, int | None]:
+    """The headline and standfirst around a title found at ``title``, the article starting at ``end``: a standfirst
+    after it, or (``look_back``) a headline right before it, the found one being the standfirst."""
+    if title + 1 < end and is_standfirst(texts[title + 1]) and only_labels(texts[title + 2 : end]):
         return title, title + 1
-    if title > 0 and is_headline(texts[title - 1]) and is_standfirst(texts[title]):
+    if look_back and title > 0 and is_headline(texts[title - 1]) and is_standfirst(texts[title]):
         return title - 1, title
     return title, None
 
 
-def _only_labels(texts: Sequence[str]) -> bool:
+def only_labels(texts: Sequence[str]) -> bool:
     """Nothing but short labels (bylines, dates, counters) stands between a standfirst and the article."""
     return all(word_count(text) < STANDFIRST_WORDS[0] for text in texts)
 

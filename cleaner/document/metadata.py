@@ -3,7 +3,7 @@
 Every field a rule may fill (``result.RULE_FIELDS``) is collected the same
 way: the first value found wins, list fields accumulate distinct values. A few
 fields are tidied on the way in (``_TIDY``): bylines split into names, dates
-parsed into ISO 8601, shouted datelines title-cased.
+parsed into ISO 8601 (in seven languages), shouted datelines title-cased.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import regex
 
 from ..result import LIST_FIELDS, RULE_FIELDS, Metadata
 from .dates import parse_published
+from .meta.datefinder import find_dates, may_hold_date
 
 _AUTHOR_SEPARATORS = regex.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", regex.IGNORECASE)
 _BY_PREFIX = regex.compile(r"^(?:written\s+)?by[:\s]+", regex.IGNORECASE)
@@ -36,7 +37,12 @@ def _dateline(value: str) -> list[str]:
 
 
 def _published(value: str) -> list[str]:
+    """ISO 8601 from dateutil, unless the date finder (month names in seven languages) reads another day."""
     parsed = parse_published(value)
+    found = find_dates(value) if may_hold_date(value) else []
+    day = found[0].iso if found and found[0].day else ""
+    if day and parsed[:10] != day:
+        parsed = day
     return [parsed] if parsed else []
 
 

@@ -19,8 +19,10 @@ from .dedupe import Duplicate, block_key, find_duplicates
 from .finder.model import ArticleModel, Decision
 from .finder.page import PageBlocks
 from .fragments import cut, group_by_block, has_content, merged_verdict
-from .headings import find_headings
+from .headings import find_headings, pair
 from .language import page_language, stopwords
+from .meta.extract import meta_page, rank_metadata, without_agencies
+from .meta.ranker import Found, MetadataModel
 from .metadata import MetadataBuilder
 from .verdicts import Stage, Verdict, decide_blocks
 
@@ -76,12 +78,15 @@ class DocumentRun:
         finder: ArticleModel | None,
         max_lines: int,
         interrupt: Interrupt = NO_INTERRUPT,
+        metadata_model: MetadataModel | None = None,
     ) -> None:
         self.rules = rules
         self.text = text
         self.hints = hints
         self.url = url
         self.finder = finder
+        self.metadata_model = metadata_model
+        self.ranked = Found()
         self.attribution = attribution
         self.timeout = timeout
         self.interrupt = interrupt
@@ -114,7 +119,11 @@ class DocumentRun:
             language = page.language
             self._check_stop()
             decision = page, self.finder.decide(page)
-        self._find_headings(self._kept(), None if decision is None else decision[1])
+        model = self.metadata_model
+        if decision is not None and self.finder is not None and model is not None and not self.hints.title:
+            self._rank_headings(*decision, self.finder, model)
+        else:
+            self._find_headings(self._kept(), None if decision is None else decision[1])
         if decision is not None and self.finder is not None:
             self._apply_decision(*decision, self.finder)
         self._check_stop()
@@ -261,6 +270,28 @@ class DocumentRun:
         if subtitle is not None:
             self._mark(kept[subtitle], SUBTITLE_RULE, Category.SUBTITLE, "subtitle")
 
+    def _rank_headings(self, page: PageBlocks, decision: Decision, finder: ArticleModel, model: MetadataModel) -> None:
+        """Plain text: the metadata rankers choose title, authors and date.
+
+        A title before the article's first block is paired with a standfirst as ``headings.pair`` does (a
+        headline opening the page right before the chosen line becomes the title); both leave as headings,
+        blocks the finder leaves out anyway, so the body never depends on the choice."""
+        raw = [state.block.text for state in self.states]
+        self.ranked = found = rank_metadata(meta_page(page, raw, decision, finder), model)
+        start = next((i for i, keep in enumerate(decision.keep) if keep), len(self.states))
+        before = [state for state in self.states[:start] if state.verdict is None]
+        position = next((n for n, state in enumerate(before) if state.index == found.title_index), None)
+        if position is None:
+            self.metadata.add("title", found.title)
+            return
+        # a headline before the chosen line makes that one a standfirst only where the page opens with the two
+        title, subtitle = pair([state.text for state in before], position, len(before), look_back=position == 1)
+        if title == position:
+            self.metadata.add("title", found.title)
+        self._mark(before[title], TITLE_RULE, Category.TITLE, "title")
+        if subtitle is not None:
+            self._mark(before[subtitle], SUBTITLE_RULE, Category.SUBTITLE, "subtitle")
+
     def _match_page_headings(self, kept: list[BlockState]) -> None:
         """HTML input: take out the blocks that repeat the page's title and description."""
         wanted = [(self.hints.title, TITLE_RULE, Category.TITLE, "title")]
@@ -308,17 +339,30 @@ class DocumentRun:
         return Removal(rule=rule, category=str(category), start=start, end=end, text=self.text[start:end])
 
     def _collect_metadata(self, kept: list[BlockState]) -> None:
-        for state in self.states:
-            if state.verdict is not None:
-                self.metadata.add("publisher", state.verdict.publisher)
-                for name, value in state.verdict.fields.items():
-                    self.metadata.add(name, value)
-        for state in kept:
-            for hit in state.cuts:
-                for name, value in hit.fields.items():
-                    self.metadata.add(name, value)
+        """The rankers' authors (a news agency a rule names aside) and date first; rule captures fill only what
+        they left empty; then hints."""
+        captured = self.captures(kept)
+        authors = without_agencies(self.ranked.authors, [value for name, value in captured if name == "agency"])
+        for author in authors:
+            self.metadata.add("authors", author)
+        self.metadata.add("published", self.ranked.published)
+        for name, value in captured:
+            if not (name == "authors" and authors):
+                self.metadata.add(name, value)
         if not self.metadata.has("authors"):
             for author in self.hints.authors:
                 self.metadata.add("authors", author)
         self.metadata.add("published", self.hints.published)
         self.metadata.add("publisher", self.hints.publisher)
+
+    def captures(self, kept: list[BlockState]) -> list[tuple[str, str]]:
+        """The fields rules captured, in block order: verdicts' publishers and fields, then strip rules' fields."""
+        found: list[tuple[str, str]] = []
+        for state in self.states:
+            if state.verdict is not None:
+                found.append(("publisher", state.verdict.publisher))
+                found.extend(state.verdict.fields.items())
+        for state in kept:
+            for hit in state.cuts:
+                found.extend(hit.fields.items())
+        return found

@@ -1,20 +1,21 @@
 """Relate records one at a time, in input order, keeping at most ``max_records`` of them.
 
-Each level keeps, per band key, the positions of the kept records that have it.
-A record's match at a level is the earliest kept record sharing a band key whose
-estimated Jaccard reaches the level's threshold; it joins that record's cluster,
-whose canonical (first record) must still be kept. No match: its own cluster.
+Each level keeps, per band key, the positions of the first ``BUCKET_SIZE`` kept
+records that have it. A record's match at a level is the earliest of those sharing
+``votes`` band keys with it whose estimated Jaccard reaches the level's threshold;
+it joins that record's cluster, whose canonical (first record) must still be kept.
+No match: its own cluster.
 Past ``max_records`` the oldest record is forgotten, so a copy of a record that
 many records back starts a cluster of its own.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
 
-from .options import Level, SyndicationOptions
+from .options import BUCKET_SIZE, Level, SyndicationOptions
 from .signature import Signature, band_keys, similarity
 
 
@@ -40,17 +41,24 @@ class _LevelIndex:
 
     def match(self, keys: list[int], values: Signature, signatures: dict[int, Signature]) -> int | None:
         """The cluster of the earliest kept record that matches, if any."""
-        candidates = sorted({position for key in keys for position in self.buckets.get(key, ())})
+        shared = Counter(position for key in keys for position in self.buckets.get(key, ()))
+        candidates = sorted(position for position, votes in shared.items() if votes >= self.level.votes)
         for position in candidates:
             cluster = self.clusters[position]
             if cluster in signatures and similarity(values, signatures[position]) >= self.level.threshold:
                 return cluster
         return None
 
-    def add(self, position: int, keys: list[int], cluster: int) -> None:
+    def add(self, position: int, keys: list[int], cluster: int) -> list[int]:
+        """Index the record under its keys whose buckets have room; those keys."""
+        added = []
         for key in keys:
-            self.buckets.setdefault(key, []).append(position)
+            bucket = self.buckets.setdefault(key, [])
+            if len(bucket) < BUCKET_SIZE:
+                bucket.append(position)
+                added.append(key)
         self.clusters[position] = cluster
+        return added
 
     def forget(self, position: int, keys: list[int]) -> None:
         for key in keys:
@@ -90,8 +98,7 @@ class SyndicationIndex:
                 found[index.level.name] = Membership(
                     cluster, self._ids[cluster], similarity(values, self._signatures[cluster])
                 )
-            index.add(position, keys, found[index.level.name].cluster)
-            all_keys.append(keys)
+            all_keys.append(index.add(position, keys, found[index.level.name].cluster))
         self._keep(position, record_id, values, all_keys)
         return found
 

@@ -9,16 +9,26 @@ SHINGLE_WORDS = 3
 COPY_THRESHOLD = 0.5
 STORY_THRESHOLD = 0.05
 MAX_RECORDS = 200_000
+BUCKET_SIZE = 32
+"""Records one band key holds: the first that many (a key shared by more is a common shingle, no evidence)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """One level: its name, the estimated Jaccard a match needs, and its LSH banding (bands × rows ≤ permutations)."""
+    """One level: its name, the estimated Jaccard a match needs, and its LSH banding (bands × rows ≤ permutations).
+
+    A candidate must share ``votes`` band keys: two where a band is one row, so that
+    one common shingle hashed low is not enough.
+    """
 
     name: str
     threshold: float
     bands: int
     rows: int
+
+    @property
+    def votes(self) -> int:
+        return 2 if self.rows == 1 else 1
 
 
 def banding(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:

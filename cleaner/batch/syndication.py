@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..syndication import SyndicationIndex, signature
 from .records import dump, line_status
@@ -32,10 +33,14 @@ def reindex(partial: Path, index: SyndicationIndex, lines: int) -> None:
             _annotated(line.rstrip("\n"), index, position)
 
 
+def with_field(line: str, value: dict[str, Any]) -> str:
+    """A result line with its ``syndication`` value added at the end."""
+    return f'{line[:-1]}, "{FIELD}": {dump(value)}}}'
+
+
 def _annotated(line: str, index: SyndicationIndex, position: int) -> str:
     if line_status(line) is not None:
         return line
     record = json.loads(line)
     levels = index.add(position, record["id"], signature(record["body"]))
-    value = {name: membership.to_dict() for name, membership in levels.items()}
-    return f'{line[:-1]}, "{FIELD}": {dump(value)}}}'
+    return with_field(line, {name: membership.to_dict() for name, membership in levels.items()})

@@ -9,14 +9,15 @@ threshold; its cluster is the root of its parents, the canonical.
 
 from __future__ import annotations
 
-from array import array
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..batch.records import line_status
 from ..batch.syndication import with_field
 from ..syndication import SyndicationOptions, signature
 from ..syndication.options import BUCKET_SIZE, Level
-from ..syndication.signature import band_keys
+from ..syndication.signature import Signature, band_keys
 
 if TYPE_CHECKING:
     from pyspark import RDD
@@ -57,9 +58,9 @@ def syndicate_frame(
     return frame.join(found, frame[position] == found["p"], "left").drop("p")
 
 
-def _values(text: str) -> list[int] | None:
+def _values(text: str) -> list[int]:
     values = signature(text)
-    return [] if values is None else list(values)
+    return [] if values is None else values.tolist()
 
 
 def _memberships(records: DataFrame, level: Level) -> DataFrame:
@@ -123,8 +124,8 @@ def _similarity(first: Column, second: Column) -> Column:
     return F.when(F.size(first) == 0, F.lit(0.0)).otherwise(agree / F.size(first))
 
 
-def _array(values: list[int]) -> array[int]:
-    return array("I", values)
+def _array(values: list[int]) -> Signature:
+    return np.array(values, dtype=np.uint32)
 
 
 def syndicate_lines(spark: SparkSession, lines: RDD[str], options: SyndicationOptions | None = None) -> RDD[str]:

@@ -32,16 +32,19 @@ class Membership:
 
 
 class _LevelIndex:
-    """The band keys of kept records at one level, and each kept record's cluster."""
+    """The band keys of kept records at one level (a bucket of one is its position, of more a list), and clusters."""
 
     def __init__(self, level: Level) -> None:
         self.level = level
-        self.buckets: dict[int, list[int]] = {}
+        self.buckets: dict[int, int | list[int]] = {}
         self.clusters: dict[int, int] = {}
+
+    def keys(self, values: Signature) -> list[int]:
+        return band_keys(values, self.level.bands, self.level.rows)
 
     def match(self, keys: list[int], values: Signature, signatures: dict[int, Signature]) -> int | None:
         """The cluster of the earliest kept record that matches, if any."""
-        shared = Counter(position for key in keys for position in self.buckets.get(key, ()))
+        shared = Counter(position for key in keys for position in _members(self.buckets.get(key)))
         candidates = sorted(position for position, votes in shared.items() if votes >= self.level.votes)
         for position in candidates:
             cluster = self.clusters[position]
@@ -49,24 +52,35 @@ class _LevelIndex:
                 return cluster
         return None
 
-    def add(self, position: int, keys: list[int], cluster: int) -> list[int]:
-        """Index the record under its keys whose buckets have room; those keys."""
-        added = []
+    def add(self, position: int, keys: list[int], cluster: int) -> None:
+        """Index the record under its keys whose buckets have room."""
         for key in keys:
-            bucket = self.buckets.setdefault(key, [])
-            if len(bucket) < BUCKET_SIZE:
+            bucket = self.buckets.get(key)
+            if bucket is None:
+                self.buckets[key] = position
+            elif isinstance(bucket, int):
+                self.buckets[key] = [bucket, position]
+            elif len(bucket) < BUCKET_SIZE:
                 bucket.append(position)
-                added.append(key)
         self.clusters[position] = cluster
-        return added
 
     def forget(self, position: int, keys: list[int]) -> None:
+        """Take the record out of the buckets that hold it."""
         for key in keys:
-            bucket = self.buckets[key]
-            bucket.remove(position)
-            if not bucket:
+            bucket = self.buckets.get(key)
+            if bucket == position:
                 del self.buckets[key]
+            elif isinstance(bucket, list) and position in bucket:
+                bucket.remove(position)
+                if len(bucket) == 1:
+                    self.buckets[key] = bucket[0]
         del self.clusters[position]
+
+
+def _members(bucket: int | list[int] | None) -> list[int]:
+    if bucket is None:
+        return []
+    return [bucket] if isinstance(bucket, int) else bucket
 
 
 class SyndicationIndex:
@@ -77,7 +91,7 @@ class SyndicationIndex:
         self._levels = [_LevelIndex(level) for level in self.options.levels()]
         self._signatures: dict[int, Signature] = {}
         self._ids: dict[int, str] = {}
-        self._kept: deque[tuple[int, list[list[int]]]] = deque()
+        self._kept: deque[int] = deque()
 
     def __len__(self) -> int:
         return len(self._signatures)
@@ -88,9 +102,8 @@ class SyndicationIndex:
             alone = Membership(position, record_id, 1.0)
             return {index.level.name: alone for index in self._levels}
         found: dict[str, Membership] = {}
-        all_keys = []
         for index in self._levels:
-            keys = band_keys(values, index.level.bands, index.level.rows)
+            keys = index.keys(values)
             cluster = index.match(keys, values, self._signatures)
             if cluster is None:
                 found[index.level.name] = Membership(position, record_id, 1.0)
@@ -98,16 +111,17 @@ class SyndicationIndex:
                 found[index.level.name] = Membership(
                     cluster, self._ids[cluster], similarity(values, self._signatures[cluster])
                 )
-            all_keys.append(index.add(position, keys, found[index.level.name].cluster))
-        self._keep(position, record_id, values, all_keys)
+            index.add(position, keys, found[index.level.name].cluster)
+        self._keep(position, record_id, values)
         return found
 
-    def _keep(self, position: int, record_id: str, values: Signature, keys: list[list[int]]) -> None:
+    def _keep(self, position: int, record_id: str, values: Signature) -> None:
+        """Keep the record; past ``max_records``, forget the oldest (its band keys computed again)."""
         self._signatures[position] = values
         self._ids[position] = record_id
-        self._kept.append((position, keys))
+        self._kept.append(position)
         if len(self._kept) > self.options.max_records:
-            oldest, oldest_keys = self._kept.popleft()
-            for index, level_keys in zip(self._levels, oldest_keys, strict=True):
-                index.forget(oldest, level_keys)
+            oldest = self._kept.popleft()
+            for index in self._levels:
+                index.forget(oldest, index.keys(self._signatures[oldest]))
             del self._signatures[oldest], self._ids[oldest]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 COPY_THRESHOLD = 0.5
-STORY_THRESHOLD = 0.05
-MAX_RECORDS = 200_000
+STORY_THRESHOLD = 0.03
+MAX_RECORDS = 20_000
 BUCKET_SIZE = 32
 """Records one band key holds: the first that many (a key shared by more is a common shingle, no evidence)."""
 

@@ -1,8 +1,13 @@
 """Syndication, measured: precision and recall of both levels, MinHash libraries, batch throughput and memory.
 
-    python -m bench.syndication            # labelled set, libraries, 100k-record batch with and without
-    python -m bench.syndication --quick    # 10k records
+    python -m bench.syndication            # labelled set, libraries, batch of 5k, syndication stage on 100k
+    python -m bench.syndication --quick    # batch of 2k, stage on 20k
     python -m bench.syndication --smoke    # seconds: checks that every section runs
+
+The batch is timed end to end with and without ``--syndication``; the syndication
+stage alone (what ``--syndication`` adds to each result line: JSON, signature,
+index) on many more records, with the default index bound and with all kept, shows
+how its cost and memory grow with the corpus.
 
 Needs ../shared/eval/dev.jsonl (the labelled set is built from it at run time).
 """
@@ -24,6 +29,7 @@ from pathlib import Path
 
 from cleaner import Cleaner
 from cleaner.syndication import SyndicationOptions, syndicate
+from cleaner.syndication.options import MAX_RECORDS
 from cleaner.syndication.signature import NUM_PERM, SEED, shingles
 
 from .labelled import SEEDS, SHARED_DEV, Labelled, edited, labelled_set
@@ -135,10 +141,42 @@ def batch(records: int) -> dict[str, float]:
     return figures
 
 
+STAGE = """
+import json, sys, time
+from bench.syndication import generated
+from cleaner.batch.syndication import annotate
+from cleaner.syndication import SyndicationIndex, SyndicationOptions
+count, kept = int(sys.argv[1]), int(sys.argv[2])
+lines = [json.dumps({"id": str(n), "body": json.loads(line)["text"]}) for n, line in enumerate(generated(count))]
+index = SyndicationIndex(SyndicationOptions(max_records=kept))
+def rss(name):
+    return int(next(l for l in open("/proc/self/status") if l.startswith(name)).split()[1]) / 1024
+before = rss("VmRSS")
+started = time.perf_counter()
+rates = []
+for n, _ in enumerate(annotate(lines, index), 1):
+    if n % (count // 10) == 0:
+        rates.append(round((count // 10) / (time.perf_counter() - started)))
+        started = time.perf_counter()
+print(json.dumps({"tenths docs/s": rates, "index MB": round(rss("VmHWM") - before), "kept": len(index)}))
+"""
+
+
+def stage(records: int, kept: int) -> dict[str, object]:
+    """The syndication stage alone on ``records`` generated bodies, keeping ``kept``: docs/s per tenth, peak RSS."""
+    command = [sys.executable, "-c", STAGE, str(records), str(kept)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0:
+        raise RuntimeError(f"syndication stage failed: {done.stderr[-500:]}")
+    figures: dict[str, object] = json.loads(done.stdout)
+    print(f"stage, {records:,} bodies, {kept:,} kept: {figures}", flush=True)
+    return figures
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.syndication", description=__doc__)
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="a 10k-record batch")
+    size.add_argument("--quick", action="store_true", help="a 2k-record batch, a 20k-record stage")
     size.add_argument("--smoke", action="store_true", help="tiny: checks that every section runs")
     parser.add_argument("--json", metavar="FILE", help="where to write the figures")
     args = parser.parse_args(argv)
@@ -155,8 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "records": len(records),
         "sweep": sweep(records, results),
         "libraries": libraries([record.body for record in records]),
-        "batch": batch(300 if args.smoke else 10_000 if args.quick else 100_000),
+        "batch": batch(300 if args.smoke else 2_000 if args.quick else 5_000),
     }
+    bodies = 1_000 if args.smoke else 20_000 if args.quick else 100_000
+    figures["stage"] = {str(kept): stage(bodies, kept) for kept in sorted({min(MAX_RECORDS, bodies), bodies})}
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

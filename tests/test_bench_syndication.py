@@ -22,7 +22,7 @@ def test_syndication_benchmark_smoke_run_writes_every_section(tmp_path: Path) ->
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
-    assert set(figures) == {"records", "sweep", "libraries", "batch"}
+    assert set(figures) == {"records", "sweep", "libraries", "batch", "stage"}
     assert {row["threshold"] for row in figures["sweep"]["copy"]} >= {0.5}
 
 

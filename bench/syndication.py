@@ -14,7 +14,6 @@ Needs ../shared/eval/dev.jsonl (the labelled set is built from it at run time).
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import random
@@ -33,7 +32,7 @@ from cleaner.syndication.options import MAX_RECORDS
 from cleaner.syndication.signature import NUM_PERM, SEED, shingles
 
 from .labelled import SEEDS, SHARED_DEV, Labelled, edited, labelled_set
-from .run import PEAK_RSS_WRAPPER
+from .run import PEAK_RSS_WRAPPER, bench_parser
 
 COPY_SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 STORY_SWEEP = (0.01, 0.015, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15)
@@ -174,11 +173,8 @@ def stage(records: int, kept: int) -> dict[str, object]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.syndication", description=__doc__)
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="a 2k-record batch, a 20k-record stage")
-    size.add_argument("--smoke", action="store_true", help="tiny: checks that every section runs")
-    parser.add_argument("--json", metavar="FILE", help="where to write the figures")
+    parser = bench_parser("python -m bench.syndication", __doc__, "a 2k-record batch, a 20k-record stage",
+                          "where to write the figures")  # fmt: skip
     args = parser.parse_args(argv)
     if not SHARED_DEV.exists():
         print(f"bench.syndication: needs {SHARED_DEV} (the shared dev pages)", file=sys.stderr)

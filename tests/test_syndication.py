@@ -109,6 +109,18 @@ def test_a_resumed_batch_reindexes_what_it_wrote(tmp_path: Path) -> None:
     assert cut.read_text(encoding="utf-8") == whole.read_text(encoding="utf-8")
 
 
+def test_resuming_with_syndication_a_run_without_it_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, whole, cut = _seed_input(tmp_path), tmp_path / "whole.jsonl", tmp_path / "cut.jsonl"
+    assert _batch(str(source), "-o", str(whole), "--allow-errors") == 0
+    from cleaner.batch.resume import partial_path
+
+    partial_path(str(cut)).write_text("".join(whole.read_text(encoding="utf-8").splitlines(keepends=True)[:2]))
+    assert _batch(str(source), "-o", str(cut), "--allow-errors", "--syndication", "--resume") == 1
+    assert "was written without --syndication" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..syndication import SyndicationIndex, signature
 from .records import dump, line_status
+from .resume import ResumeError
 
 FIELD = "syndication"
 
@@ -30,6 +31,8 @@ def reindex(partial: Path, index: SyndicationIndex, lines: int) -> None:
         for position, line in enumerate(stream, 1):
             if position > lines:
                 break
+            if line_status(line) is None and f'"{FIELD}": ' not in line:
+                raise ResumeError(f"{partial} was written without --syndication; run again without --resume")
             _annotated(line.rstrip("\n"), index, position)
 
 

@@ -201,11 +201,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"cleaner batch: {error}", file=sys.stderr)
         return 2
     form = OutputFormat() if target is None else output_format(args.output)
-    refusal = _resume_refusal(args, target, form)
-    if refusal:
-        print(f"cleaner batch: {refusal}", file=sys.stderr)
-        return 2
-    refusal = _syndication_refusal(args)
+    refusal = _resume_refusal(args, target, form) or _syndication_refusal(args)
     if refusal:
         print(f"cleaner batch: {refusal}", file=sys.stderr)
         return 2

@@ -380,12 +380,19 @@ def batch_memory(report: Report, scale: Scale) -> None:
         raise RuntimeError(f"batch wrote {lines} lines for {records} records")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+def bench_parser(prog: str, doc: str | None, quick: str, json_help: str) -> argparse.ArgumentParser:
+    """A benchmark's options: --quick or --smoke (a smaller run), --json FILE."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc)
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="smaller corpora, a 20 MB batch")
+    size.add_argument("--quick", action="store_true", help=quick)
     size.add_argument("--smoke", action="store_true", help="tiny: checks that every section runs")
-    parser.add_argument("--json", metavar="FILE", help="where to write the results (default bench/results/)")
+    parser.add_argument("--json", metavar="FILE", help=json_help)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = bench_parser("python -m bench.run", __doc__, "smaller corpora, a 20 MB batch",
+                          "where to write the results (default bench/results/)")  # fmt: skip
     parser.add_argument("--skip", default="", help="comma-separated sections to skip: finder,rules,size,grpc,batch")
     args = parser.parse_args(argv)
     name = "smoke" if args.smoke else "quick" if args.quick else "full"

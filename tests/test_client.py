@@ -112,3 +112,14 @@ def test_a_response_larger_than_its_request_reaches_the_client(tmp_path: Path) -
     assert remote.read_bytes() == local.read_bytes()
     first = remote.read_bytes().splitlines()[0]
     assert len(first) > ServerConfig(cleaner=CleanerOptions(settings=settings)).max_message_bytes
+
+
+def test_syndication_with_a_server_is_what_it_is_in_process(server: RunningServer, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    source.write_text("".join(json.dumps({"id": p.stem, "text": p.read_text(encoding="utf-8")}) + "\n" for p in seeds))
+    local, remote = tmp_path / "local.jsonl", tmp_path / "remote.jsonl"
+    assert batch(str(source), "-o", str(local), "--syndication") == 0
+    assert batch(str(source), "-o", str(remote), "--syndication", "--server", f"127.0.0.1:{server.port}") == 0
+    assert remote.read_bytes() == local.read_bytes()
+    assert b'"syndication"' in remote.read_bytes()

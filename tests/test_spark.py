@@ -123,3 +123,19 @@ def test_the_spark_submit_entry_point(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=600, env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert parts(tmp_path / "out") == expected
+
+
+def test_syndication_on_spark_writes_what_batch_writes(spark: SparkSession, tmp_path: Path) -> None:
+    from cleaner.engines.spark_syndication import syndicate_frame
+    from cleaner.syndication import SyndicationOptions
+
+    lines = [json.dumps({"id": path.stem, "text": path.read_text(encoding="utf-8")}) for path in SEEDS]
+    lines.insert(1, "not json")
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines + lines[:2]) + "\n", encoding="utf-8")
+    expected = batch_output(source, tmp_path / "batch.jsonl", "--syndication")
+    clean_jsonl(spark, str(source), str(tmp_path / "out"), syndication=SyndicationOptions())
+    assert parts(tmp_path / "out") == expected
+    frame = spark.createDataFrame([(1, "a", None), (2, "b", "...")], "position long, id string, body string")
+    found = {row["id"]: row["syndication"] for row in syndicate_frame(frame).collect()}
+    assert found["a"] is None and found["b"]["story"]["cluster"] == 2

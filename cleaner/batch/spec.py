@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 OUTPUT_FIELDS = ("body", "metadata", "removed", "stats")
 """What a result record may hold besides its ``id`` (always written); ``--fields`` chooses among them."""
-RESERVED = frozenset({"id", "error", "filtered", *OUTPUT_FIELDS})
+RESERVED = frozenset({"id", "error", "filtered", "syndication", *OUTPUT_FIELDS})
 """Names the output record uses itself: an input field passed through under one of them gets ``input_`` before it."""
 PASSED_PREFIX = "input_"
 

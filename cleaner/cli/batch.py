@@ -40,6 +40,9 @@ from ..batch.resume import (
 from ..batch.run import clean_lines
 from ..batch.sites import learn_from, readable_twice
 from ..batch.spec import OUTPUT_FIELDS, FieldMap, Filters, RecordSpec, parse_fields
+from ..batch.syndication import annotate, reindex
+from ..syndication import SyndicationIndex, SyndicationOptions
+from ..syndication.options import COPY_THRESHOLD, MAX_RECORDS, STORY_THRESHOLD
 from . import plugins
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
@@ -127,8 +130,46 @@ def add_command(commands: Commands) -> None:
         action="store_true",
         help="write nothing for a filtered record (the output then has fewer lines than the input)",
     )
+    _add_syndication_options(batch)
     add_rule_options(batch)
     batch.set_defaults(command=run)
+
+
+def _add_syndication_options(batch: argparse.ArgumentParser) -> None:
+    group = batch.add_argument_group("syndication (copies of the same text, rewrites of the same story)")
+    group.add_argument(
+        "--syndication",
+        action="store_true",
+        help="add to each result record its copy and story clusters (needs body among --fields)",
+    )
+    group.add_argument(
+        "--copy-threshold",
+        type=_share,
+        default=COPY_THRESHOLD,
+        metavar="J",
+        help=f"estimated Jaccard of word 3-shingles for a copy (default {COPY_THRESHOLD})",
+    )
+    group.add_argument(
+        "--story-threshold",
+        type=_share,
+        default=STORY_THRESHOLD,
+        metavar="J",
+        help=f"estimated Jaccard for the same story (default {STORY_THRESHOLD})",
+    )
+    group.add_argument(
+        "--syndication-max-records",
+        type=int,
+        default=MAX_RECORDS,
+        metavar="N",
+        help=f"records the index keeps; an older record is forgotten (default {MAX_RECORDS:,})",
+    )
+
+
+def _share(value: str) -> float:
+    share = float(value)
+    if not 0 < share <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not in (0, 1]")
+    return share
 
 
 def _output_fields(value: str) -> tuple[str, ...]:
@@ -161,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"cleaner batch: {error}", file=sys.stderr)
         return 2
     form = OutputFormat() if target is None else output_format(args.output)
-    refusal = _resume_refusal(args, target, form)
+    refusal = _resume_refusal(args, target, form) or _syndication_refusal(args)
     if refusal:
         print(f"cleaner batch: {refusal}", file=sys.stderr)
         return 2
@@ -196,6 +237,8 @@ def run(args: argparse.Namespace) -> int:
             remote = stack.enter_context(plugins.remote(args.server, tls_ca=args.tls_ca, window=args.window))
             items = stack.enter_context(source.open(remote.settings))
             lines = remote.clean_lines(skip_done(items, resumed))
+        if args.syndication:
+            lines = _with_syndication(lines, args, resumed)
         total = source.total() if show else None
         counted = tally.count(lines, drop_filtered=args.drop_filtered)
         progress = tqdm(counted, total=total, initial=resumed.lines, unit="rec", disable=not show)
@@ -227,6 +270,32 @@ def _resume_refusal(args: argparse.Namespace, target: OutputTarget | None, form:
     if args.drop_filtered:
         return "--resume needs one output line per input record; --drop-filtered leaves some out"
     return ""
+
+
+def _syndication_refusal(args: argparse.Namespace) -> str:
+    """Why the syndication options cannot work as given, or ""."""
+    defaults = (COPY_THRESHOLD, STORY_THRESHOLD, MAX_RECORDS)
+    given = (args.copy_threshold, args.story_threshold, args.syndication_max_records)
+    if not args.syndication:
+        return (
+            ""
+            if given == defaults
+            else "--copy-threshold, --story-threshold, --syndication-max-records: only with --syndication"
+        )
+    if "body" not in args.fields:
+        return "--syndication hashes the cleaned body; keep body among --fields"
+    if args.syndication_max_records < 1:
+        return "--syndication-max-records must be at least 1"
+    return ""
+
+
+def _with_syndication(lines: Iterable[str], args: argparse.Namespace, resumed: Resumed) -> Iterator[str]:
+    """The lines with their clusters; a resumed run first indexes the lines already written."""
+    options = SyndicationOptions(args.copy_threshold, args.story_threshold, args.syndication_max_records)
+    index = SyndicationIndex(options)
+    if resumed.lines:
+        reindex(partial_path(args.output), index, resumed.lines)
+    return annotate(lines, index, resumed.lines + 1)
 
 
 class _Tally:

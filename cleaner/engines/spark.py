@@ -27,6 +27,8 @@ from ..batch.sites import boilerplate_of, learned_packs, needed_pages, observati
 from ..batch.spec import RecordSpec
 from ..result import Metadata, Stats
 from ..rules.loading import LoadedPack
+from ..syndication import SyndicationOptions
+from .spark_syndication import syndicate_lines
 from .worker import jsonl_lines, result_values
 
 if TYPE_CHECKING:
@@ -106,9 +108,15 @@ def clean_jsonl(
     out: str,
     options: CleanerOptions = DEFAULT_OPTIONS,
     spec: RecordSpec = DEFAULT_SPEC,
+    syndication: SyndicationOptions | None = None,
 ) -> None:
-    """Write to the folder ``out`` what ``cleaner batch`` writes for the JSONL file ``path``, in part files."""
+    """Write to the folder ``out`` what ``cleaner batch`` writes for the JSONL file ``path``, in part files.
+
+    With ``syndication``, what ``cleaner batch --syndication`` writes (``spark_syndication``).
+    """
     cleaned = numbered_lines(spark, path).mapPartitions(partial(jsonl_lines, options=options, spec=spec))
+    if syndication is not None:
+        cleaned = syndicate_lines(spark, cleaned, syndication)
     cleaned.saveAsTextFile(out)
 
 
@@ -158,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("input", metavar="IN", help="a JSONL file (any path Spark reads: local, hdfs://, s3a://)")
     parser.add_argument("output", metavar="OUT", help="a folder that does not exist yet, for the part files")
     parser.add_argument("--learn-sites", action="store_true", help="learn each site's repeated blocks first")
+    parser.add_argument("--syndication", action="store_true", help="add each record's copy and story clusters")
     parser.add_argument("--rules", action="append", default=[], metavar="PATH", help="extra rule packs (repeatable)")
     args = parser.parse_args(argv)
     spark = SparkSession.builder.appName("boilerplate-cleaner").getOrCreate()
@@ -168,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             packs = learn_sites(spark, args.input)
             print(f"cleaner.spark: learned repeated blocks of {len(packs)} sites", file=sys.stderr)
             options = replace(options, packs=tuple(packs))
-        clean_jsonl(spark, args.input, args.output, options)
+        syndication = SyndicationOptions() if args.syndication else None
+        clean_jsonl(spark, args.input, args.output, options, syndication=syndication)
     finally:
         spark.stop()
     return 0

@@ -130,3 +130,11 @@ def test_the_shipped_model_keeps_the_article_and_drops_the_menu(cleaner: Cleaner
     result = cleaner.clean(html=PAGE, url="https://news.example/budget")
     assert all(line in result.body for line in PROSE)
     assert "Weather" not in result.body and "Privacy policy" not in result.body
+
+
+def test_a_caption_trafilatura_leaves_out_goes_to_the_captions() -> None:
+    caption = "The old bridge over the river, seen from the north bank on Monday morning."
+    page = PAGE.replace("</h1>", f'</h1><figure><img src="/a.jpg"><figcaption>{caption}</figcaption></figure>')
+    result = Cleaner(html_model=_stump("link_share")).clean(html=page)
+    assert caption not in result.body and result.metadata.captions == [caption]
+    assert ("test-model.caption", "caption", caption) in [(r.rule, r.category, r.text) for r in result.removed]

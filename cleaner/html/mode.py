@@ -4,7 +4,8 @@ The model reads trafilatura's three extractions as features of each block, so
 it keeps what trafilatura keeps unless the DOM says otherwise. The text the
 rest of the pipeline sees (and removal offsets refer to) is every DOM block, one
 a line; the blocks the model drops come with exclusions naming the model and
-the feature that explains them. A page where trafilatura finds nothing, or the
+the feature that explains them; captions trafilatura left out go to the
+page's captions even where the model keeps them (``dom.captions``). A page where trafilatura finds nothing, or the
 model keeps nothing, falls back to its visible text, cleaned as text mode cleans.
 """
 
@@ -13,13 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..document.exclusions import Exclusion
+from ..rules.schema import Category
 from .dom.blocks import DomPage, dom_page
+from .dom.captions import is_caption
 from .dom.features import PageInput, page_features
 from .dom.markup import page_markup
 from .dom.model import BlockModel
 from .dom.reasons import category_of
 from .dom.structure import hidden_blocks
 from .extract import Extraction, PageHints, all_text, trafilatura_extraction
+
+DROPPED = "dropped"
+CAPTION = "caption"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +66,36 @@ def prepare(html: str, url: str | None, extraction: Extraction) -> PreparedPage:
 
 
 def decide(page: PreparedPage, model: BlockModel) -> HtmlText:
-    """The model's exclusions, one per run of dropped blocks; the fallback where it keeps nothing."""
+    """The model's exclusions (one per run of dropped blocks) and the captions; the fallback where it keeps nothing."""
     decision = model.decide(page.rows)
     if not any(decision.keep):
         return page.fallback
+    kinds = [DROPPED if not keep else CAPTION if is_caption(row) else None
+             for keep, row in zip(decision.keep, page.rows, strict=True)]  # fmt: skip
     blocks = page.dom.blocks
     exclusions = []
-    start = -1
-    for index, keep in enumerate([*decision.keep, True]):
-        if not keep and start < 0:
-            start = index
-        elif keep and start >= 0:
+    for start, end, kind in _runs(kinds):
+        first, last = blocks[start], blocks[end - 1]
+        if kind == CAPTION:
+            rule, category, field = f"{model.name}.caption", Category.CAPTION, "captions"
+        else:
             reason = model.reason(decision.rows[start])
-            first, last = blocks[start], blocks[index - 1]
-            rule = f"{model.name}.{reason.replace('_', '-')}"
-            exclusions.append(Exclusion(first.start, last.start + last.chars, rule, category_of(reason)))
-            start = -1
+            rule, category, field = f"{model.name}.{reason.replace('_', '-')}", category_of(reason), ""
+        exclusions.append(Exclusion(first.start, last.start + last.chars, rule, category, field))
     return HtmlText(page.dom.text, page.hints, exclusions)
+
+
+def _runs(kinds: list[str | None]) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each run of blocks of one kind that is not None."""
+    runs = []
+    start = 0
+    for index in range(1, len(kinds) + 1):
+        if index == len(kinds) or kinds[index] != kinds[start]:
+            kind = kinds[start]
+            if kind is not None:
+                runs.append((start, index, kind))
+            start = index
+    return runs
 
 
 def _visible_text(dom: DomPage, html: str) -> HtmlText:

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numpy as np
-from sklearn.model_selection import GroupKFold
-
 from ..api import Cleaner
 from ..evaluation.scoring import PageScore, score_page
 from ..html.dom.model import BlockModel
 from ..html.mode import decide
-from .crossval import CrossValidation
+from .crossval import CrossValidation, grouped_splits
 from .html_fit import DEFAULT_HTML_CONFIG, HtmlConfig, fit_html
 from .html_pages import HtmlTrainingPage
 
@@ -33,14 +30,14 @@ def cross_validate_html(
     score_training: bool = True,
     progress: Progress = lambda _: None,
 ) -> CrossValidation:
+    """Grouped K-fold cross-validation of the block model over ``pages``."""
     found = CrossValidation()
-    domains = [page.gold.domain for page in pages]
-    splits = GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=domains)
-    for number, (train, test) in enumerate(splits, 1):
-        model = BlockModel(fit_html([pages[i] for i in train], config))
+    for number, (train, test) in enumerate(grouped_splits([page.gold.domain for page in pages], folds), 1):
+        seen = [pages[i] for i in train]
+        model = BlockModel(fit_html(seen, config))
         found.held_out.update(html_scores(cleaner, model, [pages[i] for i in test]))
         if score_training:
-            found.train_folds.append(html_scores(cleaner, model, [pages[i] for i in train]))
+            found.train_folds.append(html_scores(cleaner, model, seen))
         progress(f"fold {number}/{folds}: trained on {len(train)} pages, scored {len(test)}")
     return found
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cleaner import Cleaner
 from cleaner.evaluation.gold import read_gold, read_html
-from cleaner.html.extract import extract
+from cleaner.html.extract import MARKUP_DATES, extract
 
 DEV = Path(__file__).resolve().parent.parent / "eval" / "dev.jsonl"
 
@@ -30,7 +30,7 @@ def main() -> None:
     pages = [(read_html(page), page.url or None) for page in list(read_gold(args.gold))[: args.pages]]
 
     def old(html: str, url: str | None) -> None:
-        text, hints, extracted = extract(html, url, text_dates=False)
+        text, hints, extracted = extract(html, url, date_search=MARKUP_DATES)
         cleaner.document_run(text, hints, url=url, find_article=not extracted).result(None)
 
     def new(html: str, url: str | None) -> None:

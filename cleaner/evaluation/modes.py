@@ -9,7 +9,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from ..api import Cleaner
-from ..html.extract import extract
+from ..html.extract import MARKUP_DATES, extract
 from ..result import Metadata
 from .gold import GoldPage, read_html
 from .metadata import PredictedMetadata
@@ -45,7 +45,7 @@ def modes(cleaner: Cleaner) -> dict[str, Mode]:
         return Extraction(result.body, _predicted(result.metadata))
 
     def html_old(page: GoldPage, _metadata: bool) -> Extraction:
-        text, hints, extracted = extract(read_html(page), page.url or None, text_dates=False)
+        text, hints, extracted = extract(read_html(page), page.url or None, date_search=MARKUP_DATES)
         run = cleaner.document_run(text, hints, url=page.url or None, find_article=not extracted)
         result = run.result(None)
         return Extraction(result.body, _predicted(result.metadata))

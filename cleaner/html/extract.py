@@ -12,9 +12,10 @@ if TYPE_CHECKING:
 
 PAGE_SNIFF_CHARS = 50  # trafilatura looks for "html" this far into the markup
 MAX_DEPTH = 256  # libxml2's nesting limit for HTML
-# The page's own date markup and URL first; where they give none, the extensive search over the text, except a
-# bare year's January 1st ("© 2020" → 2020-01-01). Measured on the WCXB dev pages (README, HTML mode).
-DATE_SEARCH = {"extensive_search": False, "original_date": True}
+# trafilatura's own date search (markup, URL, then the text), except that a January 1st, mostly a bare year
+# ("© 2020" → 2020-01-01), gives way to what the markup and URL alone say. Measured on WCXB (README, HTML mode).
+DATE_SEARCH = {"extensive_search": True, "original_date": True}
+MARKUP_DATES = {"extensive_search": False, "original_date": True}
 YEAR_ONLY = "-01-01"
 VARIANTS = {"recall": {"favor_recall": True}, "precision": {"favor_precision": True}}
 
@@ -71,20 +72,22 @@ def _bare(html: str, url: str | None, **options: object) -> Document | None:
     return document if isinstance(document, Document) else None
 
 
-def extract(html: str, url: str | None = None, *, text_dates: bool = True) -> tuple[str, PageHints, bool]:
+def extract(
+    html: str, url: str | None = None, *, date_search: dict[str, bool] = DATE_SEARCH
+) -> tuple[str, PageHints, bool]:
     """trafilatura's text alone (paragraphs one per line), its metadata, and whether an article was found.
 
     HTML mode before the block model (``cleaner eval`` compares them). When
     trafilatura finds no article, all the page's text comes back instead, for
-    the plain-text article finder to work on. ``text_dates``: look for a date in
-    the text where the markup gives none (not done before the block model).
+    the plain-text article finder to work on. ``date_search``: htmldate's
+    settings (before the block model: ``MARKUP_DATES``).
     """
     html = _as_page(html)
     document = _bare(html, url, with_metadata=True, include_comments=False, include_tables=True,
-                     date_extraction_params=DATE_SEARCH)  # fmt: skip
+                     date_extraction_params=date_search)  # fmt: skip
     if document is None or not (document.text or "").strip():
         return all_text(html), PageHints(), False
-    return document.text or "", _hints(document, html, url, text_dates), True
+    return document.text or "", _hints(document, html, url), True
 
 
 def _as_page(html: str) -> str:
@@ -114,26 +117,27 @@ def _too_deep(html: str) -> bool:
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
-def _hints(document: Document, html: str, url: str | None, text_dates: bool = True) -> PageHints:
+def _hints(document: Document, html: str, url: str | None) -> PageHints:
     authors = [name.strip() for name in (document.author or "").split(";") if name.strip()]
     return PageHints(
         title=document.title or "",
         description=document.description or "",
         authors=authors,
-        published=document.date or (_text_date(html, url) if text_dates else ""),
+        published=_published(document.date or "", html, url),
         publisher=_site_name(document),
     )
 
 
-def _text_date(html: str, url: str | None) -> str:
-    """The extensive search's date for a page whose markup gives none; never a bare year's January 1st."""
+def _published(found: str, html: str, url: str | None) -> str:
+    """The date found, or for a January 1st (mostly a bare year) what the markup and URL alone give."""
+    if not found.endswith(YEAR_ONLY):
+        return found
     from htmldate import find_date
 
     try:
-        found = find_date(html, url=url, extensive_search=True, original_date=True) or ""
+        return find_date(html, url=url, **MARKUP_DATES) or ""
     except Exception:  # htmldate raises many types on broken markup, like trafilatura
         return ""
-    return "" if found.endswith(YEAR_ONLY) else found
 
 
 def _site_name(document: Document) -> str:

@@ -135,7 +135,7 @@ def _published(found: str, html: str, url: str | None) -> str:
     from htmldate import find_date
 
     try:
-        return find_date(html, url=url, **MARKUP_DATES) or ""
+        return find_date(html, url=url, extensive_search=False, original_date=True) or ""
     except Exception:  # htmldate raises many types on broken markup, like trafilatura
         return ""
 

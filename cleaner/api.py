@@ -8,12 +8,15 @@ from functools import cache
 from pathlib import Path
 
 from .document.attribution import Publishers
+from .document.exclusions import Exclusion
 from .document.finder.model import ArticleModel, builtin_model
 from .document.meta.ranker import MetadataModel, builtin_metadata_model
 from .document.run import DocumentRun
 from .errors import InvalidInputError
 from .html.charset import decode_html
-from .html.extract import PageHints, extract
+from .html.dom.model import BlockModel, builtin_html_model
+from .html.extract import PageHints
+from .html.mode import html_text
 from .inputs import check_document, check_size
 from .result import CleanResult
 from .rules.deadline import NO_INTERRUPT, Interrupt, Stop
@@ -30,10 +33,11 @@ class Cleaner:
     packs already loaded, after those; ``article_model``: the model that finds
     the article in plain text (default: the one shipped, ``cleaner train`` makes
     others); ``metadata_model``: the rankers of title, authors and date in plain
-    text (default: the one shipped, ``cleaner train --metadata`` makes others).
-    Keyword options are the fields of ``Settings``: ``timeout`` (the time budget
-    of the rule stage: CPU seconds of the cleaning thread per document),
-    ``max_chars``, ``max_lines`` and ``find_article``.
+    text (default: the one shipped, ``cleaner train --metadata`` makes others);
+    ``html_model``: HTML mode's DOM block model (default: the one shipped,
+    ``cleaner train --html`` makes others). Keyword options are the fields of
+    ``Settings``: ``timeout`` (the time budget of the rule stage: CPU seconds of the
+    cleaning thread per document), ``max_chars``, ``max_lines`` and ``find_article``.
     """
 
     def __init__(
@@ -44,6 +48,7 @@ class Cleaner:
         packs: Sequence[LoadedPack] = (),
         article_model: ArticleModel | None = None,
         metadata_model: MetadataModel | None = None,
+        html_model: BlockModel | None = None,
         **settings: float | int | bool,
     ) -> None:
         paths = [rule_paths] if isinstance(rule_paths, str | Path) else rule_paths
@@ -52,6 +57,7 @@ class Cleaner:
         self._publishers = Publishers(self.rules.packs)
         self._article_model = article_model
         self._metadata_model = metadata_model
+        self._html_model = html_model
 
     @property
     def article_model(self) -> ArticleModel:
@@ -62,6 +68,11 @@ class Cleaner:
     def metadata_model(self) -> MetadataModel:
         """The model given, or the shipped one (loaded on first use)."""
         return self._metadata_model or builtin_metadata_model()
+
+    @property
+    def html_model(self) -> BlockModel:
+        """The DOM block model given, or the shipped one (loaded on first use)."""
+        return self._html_model or builtin_html_model()
 
     @property
     def timeout(self) -> float:
@@ -80,7 +91,7 @@ class Cleaner:
         deadline: float | None = None,
         charset: str | None = None,
     ) -> CleanResult:
-        """Clean plain text, or HTML through trafilatura; offsets refer to that text.
+        """Clean plain text, or HTML (``html.mode``); offsets refer to that text (``result.input_text``).
 
         ``html`` as bytes is decoded by its byte-order mark, ``charset`` (what an
         HTTP header declared), its ``<meta>`` declaration, or detection (see
@@ -98,9 +109,11 @@ class Cleaner:
         text, html, url, source = document.text, document.html, document.url, document.source
         interrupt = Interrupt(stop, deadline)
         hints = PageHints()
-        extracted = False
+        exclusions: list[Exclusion] = []
+        find_article = True
         if html is not None:
-            text, hints, extracted = extract(html, url)
+            page = html_text(html, url, self.html_model)
+            text, hints, exclusions, find_article = page.text, page.hints, page.exclusions, page.find_article
             interrupt.check()
             if not text.strip():
                 raise InvalidInputError("html holds no text")
@@ -112,7 +125,14 @@ class Cleaner:
         if lines > self.settings.max_lines:
             raise InvalidInputError(f"text has {lines:,} lines; the limit is {self.settings.max_lines:,}")
         run = self.document_run(
-            text, hints, url=url, source=source, timeout=timeout, find_article=not extracted, interrupt=interrupt
+            text,
+            hints,
+            url=url,
+            source=source,
+            timeout=timeout,
+            find_article=find_article,
+            interrupt=interrupt,
+            exclusions=exclusions,
         )
         result = run.result(id)
         result.stats.surrogates_replaced = document.surrogates_replaced
@@ -128,6 +148,7 @@ class Cleaner:
         timeout: float | None = None,
         find_article: bool = True,
         interrupt: Interrupt = NO_INTERRUPT,
+        exclusions: Sequence[Exclusion] = (),
     ) -> DocumentRun:
         """The run of one document whose input is already checked (``clean`` checks it first)."""
         learned = find_article and self.settings.find_article
@@ -142,6 +163,7 @@ class Cleaner:
             max_lines=self.settings.max_lines,
             interrupt=interrupt,
             metadata_model=self.metadata_model if learned else None,
+            exclusions=exclusions,
         )
 
 

@@ -55,7 +55,7 @@ def test_summary_averages_pages_then_takes_the_harmonic_mean() -> None:
     assert summary.f1 == pytest.approx(2 / 3) and summary.good_share == 0.5
 
 
-def test_cleaner_eval_prints_the_four_modes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cleaner_eval_prints_the_five_modes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pages = DEV.read_text(encoding="utf-8").splitlines()[:3]
     (tmp_path / "html").mkdir()
     for line in pages:
@@ -67,13 +67,14 @@ def test_cleaner_eval_prints_the_four_modes(tmp_path: Path, capsys: pytest.Captu
     gold.write_text("\n".join(pages) + "\n", encoding="utf-8")
     assert main(["eval", str(gold), "--json", str(tmp_path / "scores.json"), "--worst", "1"]) == 0
     out = capsys.readouterr().out
-    for label in ("raw noisy text", "text mode", "html mode", "trafilatura alone"):
+    for label in ("raw noisy text", "text mode", "html mode", "html mode, old", "trafilatura alone"):
         assert label in out
     scores = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"))
     assert [row["name"] for row in scores[0]["modes"]] == [
         "raw noisy text",
         "text mode",
         "html mode",
+        "html mode, old",
         "trafilatura alone",
     ]
 

@@ -77,3 +77,14 @@ def test_page_metadata_is_not_guessed(cleaner: Cleaner) -> None:
     named = page.replace("<head>", '<head><meta property="og:site_name" content="Example News">')
     meta = cleaner.clean(html=named, url="https://www.example.com/2019/05/14/budget").metadata
     assert meta.published == "2019-05-14" and meta.publisher == "Example News"
+
+
+def test_a_date_printed_in_the_page_is_found_but_not_a_copyright_year(cleaner: Cleaner) -> None:
+    page = (
+        "<html><head><title>A page</title></head><body><article><h1>Council approves budget</h1>"
+        '<p class="date">Posted on March 3, 2019</p>'
+        "<p>The council voted on Tuesday to approve the new budget for the coming year after a long debate.</p>"
+        "<p>Members said the plan was fair and balanced for every district in the region.</p>"
+        "</article><footer>© 2020 Example</footer></body></html>"
+    )
+    assert cleaner.clean(html=page, url="https://www.example.com/news/budget").metadata.published == "2019-03-03"

@@ -1,10 +1,11 @@
 """``cleaner eval GOLD.jsonl...``: score each mode's bodies (and metadata) against gold pages.
 
 For each data set: the modes' scores, F1 per page type where the pages have
-types, title/author/date accuracy where they have gold metadata, and with
+types, title/author/date accuracy where they have gold metadata, with
 ``--cv K`` the article model's grouped cross-validation (held-out F1 against
 its training folds' F1, per page type); with ``--metadata-cv K``, the metadata
-rankers' (held-out title, author and date accuracy against the training folds').
+rankers' (held-out title, author and date accuracy against the training folds'),
+and with ``--html-cv K`` the same as ``--cv`` for HTML mode's block model.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 from statistics import mean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..api import Cleaner
 from ..document.meta.extract import finder_names
@@ -28,7 +29,10 @@ from ..evaluation.scoring import PageScore, Summary
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
 
-DEFAULT_MODES = "raw,text,html,trafilatura"
+if TYPE_CHECKING:
+    from ..training.crossval import CrossValidation
+
+DEFAULT_MODES = "raw,text,html,html-old,trafilatura"
 
 
 def add_command(commands: Commands) -> None:
@@ -40,6 +44,9 @@ def add_command(commands: Commands) -> None:
                             "model, folds grouped by domain (needs the train extra)")  # fmt: skip
     evaluation.add_argument("--metadata-cv", type=int, default=0, metavar="K", help="also K-fold cross-validate "
                             "the metadata rankers, folds grouped by domain (needs the train extra)")  # fmt: skip
+    evaluation.add_argument("--html-cv", type=int, default=0, metavar="K", help="also K-fold cross-validate "
+                            "HTML mode's block model, folds grouped by domain (needs the train extra)")  # fmt: skip
+    evaluation.add_argument("--cache", metavar="DIR", help="with --html-cv: keep trafilatura's extractions in DIR")
     evaluation.add_argument("--limit", type=int, default=0, metavar="N", help="only the first N pages of each file")
     evaluation.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     evaluation.add_argument("--worst", type=int, default=0, metavar="N", help="list the N worst pages of each mode")
@@ -68,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
             entry["cv"] = _cross_validation(cleaner, pages, args.cv)
         if args.metadata_cv:
             entry["metadata_cv"] = _metadata_cross_validation(cleaner, pages, args.metadata_cv)
+        if args.html_cv:
+            entry["html_cv"] = _html_cross_validation(cleaner, pages, args.html_cv, args.cache)
         report.append({"data": str(path), **entry})
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -107,6 +116,23 @@ def _cross_validation(cleaner: Cleaner, pages: list[GoldPage], folds: int) -> di
         raise OSError(f"--cv needs {error.name}: pip install 'boilerplate-cleaner[train]'") from None
     print(f"\narticle model, {folds}-fold cross-validation grouped by domain (text mode)\n")
     found = cross_validate(cleaner, prepare(cleaner, pages), folds, progress=lambda line: print(f"  {line}"))
+    return _print_cv(found, pages)
+
+
+def _html_cross_validation(cleaner: Cleaner, pages: list[GoldPage], folds: int, cache: str | None) -> dict[str, Any]:
+    try:
+        from ..training.html_crossval import cross_validate_html
+        from ..training.html_pages import prepare_html
+    except ImportError as error:
+        raise OSError(f"--html-cv needs {error.name}: pip install 'boilerplate-cleaner[train]'") from None
+    print(f"\nHTML block model, {folds}-fold cross-validation grouped by domain (HTML mode)\n")
+    prepared = prepare_html(pages, cache, progress=lambda line: print(f"  {line}"))
+    found = cross_validate_html(cleaner, prepared, folds, progress=lambda line: print(f"  {line}"))
+    return _print_cv(found, [page.gold for page in prepared])
+
+
+def _print_cv(found: CrossValidation, pages: list[GoldPage]) -> dict[str, Any]:
+    """Held-out F1 against the training folds' F1, per page type and over all pages."""
     held = _groups(found.held_out, pages)
     folds_f1 = [{group: summary.f1 for group, summary in _groups(fold, pages).items()} for fold in found.train_folds]
     train = {group: mean(fold[group] for fold in folds_f1 if group in fold) for group in held if folds_f1}

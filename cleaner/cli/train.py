@@ -1,5 +1,5 @@
-"""``cleaner train GOLD.jsonl``: train the article model (or, with ``--metadata``, the metadata rankers) on gold
-pages and write its file."""
+"""``cleaner train GOLD.jsonl``: train the article model (or, with ``--metadata``, the metadata rankers; with
+``--html``, HTML mode's block model) on gold pages and write its file."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .plugins import Commands
 
 DEFAULT_OUT = "article_model.json"
 DEFAULT_METADATA_OUT = "metadata_model.json"
+DEFAULT_HTML_OUT = "html_model.json"
 
 
 def add_command(commands: Commands) -> None:
@@ -25,14 +26,19 @@ def add_command(commands: Commands) -> None:
         "cleaner train ../shared/train/wcxb-dev.jsonl --out cleaner/data/article_model.json, then review the diff. "
         "With --metadata: the title, authors and date rankers of plain text instead (pages need gold_meta), on top "
         "of the shipped article model: cleaner train --metadata ../shared/train/wcxb-dev.jsonl "
-        "--out cleaner/data/metadata_model.json.",
+        "--out cleaner/data/metadata_model.json. "
+        "With --html, train HTML mode's DOM block model on the pages' HTML (html/<id>.html.gz beside GOLD): "
+        "cleaner train --html ../shared/train/wcxb-dev.jsonl --out cleaner/data/html_model.json.",
     )
     train.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="training pages")
-    defaults = f"default {DEFAULT_OUT}, {DEFAULT_METADATA_OUT} with --metadata"
+    defaults = f"default {DEFAULT_OUT}, {DEFAULT_METADATA_OUT} with --metadata, {DEFAULT_HTML_OUT} with --html"
     train.add_argument("--out", metavar="FILE", help=f"model file to write ({defaults})")
-    train.add_argument(
+    kind = train.add_mutually_exclusive_group()
+    kind.add_argument(
         "--metadata", action="store_true", help="train the metadata rankers (title, authors, date) instead"
     )
+    kind.add_argument("--html", action="store_true", help="train HTML mode's block model instead")
+    train.add_argument("--cache", metavar="DIR", help="with --html: keep trafilatura's extractions in DIR")
     add_rule_options(train)
     train.set_defaults(command=run)
 
@@ -41,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
     if args.metadata:
         return _run_metadata(args)
     try:
+        if args.html:
+            return _train_html(args)
         from ..training.fit import dump, fit
         from ..training.pages import prepare
     except ImportError as error:
@@ -70,4 +78,19 @@ def _run_metadata(args: argparse.Namespace) -> int:
     out = args.out or DEFAULT_METADATA_OUT
     Path(out).write_text(text, encoding="utf-8")
     print(f"{out}: {len(text):,} bytes, {len(model.title.features)} title features, {len(samples)} pages")
+    return 0
+
+
+def _train_html(args: argparse.Namespace) -> int:
+    from ..training.html_fit import dump_html, fit_html
+    from ..training.html_pages import prepare_html
+
+    out = args.out or DEFAULT_HTML_OUT
+    gold = [page for path in args.gold for page in read_gold(path)]
+    pages = prepare_html(gold, args.cache, progress=lambda line: print(f"  {line}", file=sys.stderr))
+    model = fit_html(pages)
+    text = dump_html(model)
+    Path(out).write_text(text, encoding="utf-8")
+    trees = len(model.trees.trees)
+    print(f"{out}: {len(text):,} bytes, {len(model.features)} features, {trees} trees, {model.training['pages']} pages")
     return 0

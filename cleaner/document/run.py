@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import InvalidInputError
@@ -16,6 +17,7 @@ from ..text.tokens import tokenize
 from .article import BlockClass, find_article
 from .attribution import Attribution
 from .dedupe import Duplicate, block_key, find_duplicates
+from .exclusions import Exclusion, exclusion_verdicts
 from .finder.model import ArticleModel, Decision
 from .finder.page import PageBlocks
 from .fragments import cut, group_by_block, has_content, merged_verdict
@@ -64,6 +66,8 @@ class DocumentRun:
     time (``rules.deadline``); ``interrupt`` is checked between stages and every
     few milliseconds of rule matching, and stops the document
     (``CleaningStopped``) when the caller says so or its deadline passes.
+    ``exclusions`` (HTML mode's block model) leave out the blocks inside them
+    that no rule removed, before duplicates are looked for.
     """
 
     def __init__(
@@ -79,8 +83,10 @@ class DocumentRun:
         max_lines: int,
         interrupt: Interrupt = NO_INTERRUPT,
         metadata_model: MetadataModel | None = None,
+        exclusions: Sequence[Exclusion] = (),
     ) -> None:
         self.rules = rules
+        self.exclusions = exclusions
         self.text = text
         self.hints = hints
         self.url = url
@@ -112,6 +118,7 @@ class DocumentRun:
         if self.finder is None:
             self._apply_rules()
             self._check_stop()
+            self._apply_exclusions()
             self._mark_duplicates()
             language = self._language(self._kept())
         else:
@@ -174,6 +181,11 @@ class DocumentRun:
             stopwords=stop,
             url=self.url or "",
         )
+
+    def _apply_exclusions(self) -> None:
+        blocks = [state.block for state in self.states if state.verdict is None]
+        for index, verdict in exclusion_verdicts(blocks, self.exclusions).items():
+            self.states[index].verdict = verdict
 
     def _mark_duplicates(self) -> None:
         self.duplicates = find_duplicates(

@@ -1,4 +1,4 @@
-"""What ``cleaner eval`` can compare: the raw text, text mode, HTML mode, trafilatura alone."""
+"""What ``cleaner eval`` can compare: raw text, text mode, HTML mode (now and before the block model), trafilatura."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from ..api import Cleaner
+from ..html.extract import MARKUP_DATES, extract
 from ..result import Metadata
 from .gold import GoldPage, read_html
 from .metadata import PredictedMetadata
@@ -43,6 +44,12 @@ def modes(cleaner: Cleaner) -> dict[str, Mode]:
         result = cleaner.clean(html=read_html(page), url=page.url or None)
         return Extraction(result.body, _predicted(result.metadata))
 
+    def html_old(page: GoldPage, _metadata: bool) -> Extraction:
+        text, hints, extracted = extract(read_html(page), page.url or None, date_search=MARKUP_DATES)
+        run = cleaner.document_run(text, hints, url=page.url or None, find_article=not extracted)
+        result = run.result(None)
+        return Extraction(result.body, _predicted(result.metadata))
+
     def alone(page: GoldPage, metadata: bool) -> Extraction:
         page_html = read_html(page)
         body = trafilatura.extract(page_html, url=page.url) or ""
@@ -52,6 +59,7 @@ def modes(cleaner: Cleaner) -> dict[str, Mode]:
         Mode("raw", "raw noisy text", raw),
         Mode("text", "text mode", text),
         Mode("html", "html mode", html),
+        Mode("html-old", "html mode, old", html_old),
         Mode("trafilatura", "trafilatura alone", alone),
     ]
     return {mode.name: mode for mode in found}

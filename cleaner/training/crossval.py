@@ -54,6 +54,12 @@ def cross_validate(
     return found
 
 
+def grouped_splits(domains: Sequence[str], folds: int) -> list[tuple[list[int], list[int]]]:
+    """(training, held-out) page indexes of each fold; no domain in two folds."""
+    splits = GroupKFold(n_splits=folds).split(np.zeros(len(domains)), groups=domains)
+    return [(train.tolist(), test.tolist()) for train, test in splits]
+
+
 def _scores(cleaner: Cleaner, pages: Sequence[TrainingPage]) -> dict[str, PageScore]:
     scores = {}
     for page in pages:

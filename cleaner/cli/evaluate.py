@@ -14,11 +14,11 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from pathlib import Path
 from statistics import mean
 from typing import TYPE_CHECKING, Any
 
 from ..api import Cleaner
+from ..batch.output import OutputError, output_target, replace_file
 from ..document.meta.extract import finder_names
 from ..evaluation.gold import GoldPage, read_gold
 from ..evaluation.metadata import MetadataSummary
@@ -55,6 +55,11 @@ def add_command(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:  # before the minutes of scoring: a directory or a missing folder is refused now
+        scores = output_target(args.json) if args.json else None
+    except OutputError as error:
+        print(f"cleaner eval: --json: {error}", file=sys.stderr)
+        return 2
     cleaner = cleaner_options(args).build()
     available = modes(cleaner)
     chosen = [name.strip() for name in args.modes.split(",") if name.strip()]
@@ -78,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
         if args.html_cv:
             entry["html_cv"] = _html_cross_validation(cleaner, pages, args.html_cv, args.cache)
         report.append({"data": str(path), **entry})
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if scores is not None:
+        replace_file(scores, json.dumps(report, indent=2) + "\n")
     return 0
 
 

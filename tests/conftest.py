@@ -14,6 +14,7 @@ from cleaner import Cleaner
 
 # The fuzz targets live beside the package, not in it: appended, so the installed ``cleaner`` still wins.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # the tests' helper modules (servers, engine_inputs)
 
 settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

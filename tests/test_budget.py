@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import regex
+from servers import SLOW, slow_block
 
 from cleaner import Cleaner, CleaningStopped, InvalidInputError, RuleTimeoutError
 from cleaner.rules.deadline import SEARCH_SHARE
@@ -27,7 +28,6 @@ from cleaner.text.normalise import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = ROOT / "cleaner" / "rules" / "packs"
-SLOW = "(?:a|aa)+(?:b|bb)+c"  # exponential on a run of a's and b's without the c
 
 
 def rule_pack(make_pack: Callable[..., Path], name: str, patterns: list[str], max_chars: int = 500) -> Path:
@@ -111,7 +111,7 @@ def test_documents_at_the_size_limits_finish_inside_the_default_budget(cleaner: 
 def test_naming_the_slow_rule_is_bounded_whatever_the_number_of_rules(make_pack: Callable[..., Path]) -> None:
     # 300 rules that each take some milliseconds on this block: together they overrun the budget, alone none
     # would overrun a fixed per-rule probe. The search for the one to blame gets a bounded share on top.
-    block = _calibrated_block(0.005)  # 300 rules x 5 ms or more: over three budgets' worth
+    block = slow_block(0.005)  # 300 rules x 5 ms or more: over three budgets' worth
     cleaner = Cleaner(rule_pack(make_pack, "slow", [SLOW] * 300), builtin_rules=False, timeout=0.4)
     started = time.thread_time()
     with pytest.raises(RuleTimeoutError) as raised:
@@ -148,7 +148,7 @@ def test_busy_threads_do_not_make_a_document_time_out_early(
 ) -> None:
     # One match that needs a third of the budget of this thread's CPU. regex's own timeout counts the whole
     # process's CPU, which the busy threads run about five times faster than this thread's.
-    block = _calibrated_block(0.15)
+    block = slow_block(0.15)
     started = time.thread_time()
     regex.compile(SLOW).match(block)
     need = time.thread_time() - started
@@ -158,18 +158,6 @@ def test_busy_threads_do_not_make_a_document_time_out_early(
     spent = time.thread_time() - started
     assert result.body == "The story itself."
     assert spent < 3 * need * (1 + SEARCH_SHARE) + 0.2
-
-
-def _calibrated_block(seconds: float) -> str:
-    """A block of a's and b's that the slow pattern takes at least ``seconds`` of CPU to give up on."""
-    pattern = regex.compile(SLOW)
-    for run in range(14, 40):
-        block = "a" * run + "b" * run + "d"
-        started = time.thread_time()
-        pattern.match(block)
-        if time.thread_time() - started >= seconds:
-            return block
-    raise AssertionError("the slow pattern never got slow")
 
 
 def test_a_stop_request_ends_a_document_between_stages_and_during_matching(make_pack: Callable[..., Path]) -> None:
@@ -195,7 +183,7 @@ def test_a_stop_request_ends_a_document_between_stages_and_during_matching(make_
 
 def test_a_deadline_stops_a_document_even_inside_one_long_match(make_pack: Callable[..., Path]) -> None:
     cleaner = Cleaner(rule_pack(make_pack, "slow", [SLOW]), builtin_rules=False, timeout=60)
-    block = _calibrated_block(1.0)  # one match of a second or more
+    block = slow_block(1.0)  # one match of a second or more
     started = time.monotonic()
     with pytest.raises(CleaningStopped) as raised:
         cleaner.clean(block, deadline=started + 0.2)

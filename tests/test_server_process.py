@@ -19,36 +19,13 @@ from cleaner_server.app import start
 from cleaner_server.config import ServerConfig
 from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
 from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from servers import free_port, wait_serving
 
 from cleaner.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 DEV = ROOT / "eval" / "dev.jsonl"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_serving(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        health = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            try:
-                if (
-                    health.Check(health_pb2.HealthCheckRequest(), timeout=1).status
-                    == health_pb2.HealthCheckResponse.SERVING
-                ):
-                    return
-            except grpc.RpcError:
-                pass
-            time.sleep(0.1)
-    raise TimeoutError(f"server on port {port} never became SERVING")
 
 
 def wait_for_log(process: subprocess.Popen[str], text: str, count: int, seconds: float = 60) -> None:

@@ -22,13 +22,13 @@ from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
 from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2 as rpb
+from servers import SLOW, free_port, slow_block, wait_serving
 
 from cleaner import Cleaner, CleanerOptions
 from cleaner.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
-SLOW = "(?:a|aa)+(?:b|bb)+c"
 
 
 def slow_pack(make_pack: Callable[..., Path], rules: int = 1) -> Path:
@@ -38,20 +38,6 @@ def slow_pack(make_pack: Callable[..., Path], rules: int = 1) -> Path:
         for n in range(rules)
     )
     return make_pack("slow", body)
-
-
-def slow_block(seconds: float) -> str:
-    """A line the slow rule takes at least ``seconds`` of CPU to give up on."""
-    import regex
-
-    pattern = regex.compile(SLOW)
-    for run in range(14, 40):
-        block = "a" * run + "b" * run + "d"
-        started = time.thread_time()
-        pattern.match(block)
-        if time.thread_time() - started >= seconds:
-            return block
-    raise AssertionError("the slow pattern never got slow")
 
 
 @pytest.fixture
@@ -65,31 +51,6 @@ def serving() -> Iterator[Callable[..., RunningServer]]:
     yield make
     for running in started:
         running.stop(0)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_serving(port: int, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    with _channel(port) as channel:
-        health = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            try:
-                if (
-                    health.Check(health_pb2.HealthCheckRequest(), timeout=1).status
-                    == health_pb2.HealthCheckResponse.SERVING
-                ):
-                    return
-            except grpc.RpcError:
-                pass
-            time.sleep(0.1)
-    raise TimeoutError(f"server on port {port} never became SERVING")
 
 
 def _channel(port: int) -> grpc.Channel:

@@ -42,9 +42,7 @@ def cross_validate(
 ) -> CrossValidation:
     """Grouped K-fold cross-validation of the article model over ``pages``."""
     found = CrossValidation()
-    domains = [page.gold.domain for page in pages]
-    splits = GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=domains)
-    for number, (train, test) in enumerate(splits, 1):
+    for number, (train, test) in enumerate(grouped_splits([page.gold.domain for page in pages], folds), 1):
         model = ArticleModel(fit([pages[i] for i in train], config))
         fold_cleaner = Cleaner(builtin_rules=False, packs=cleaner.rules.packs, article_model=model)
         found.held_out.update(_scores(fold_cleaner, [pages[i] for i in test]))

@@ -23,7 +23,6 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 
 from ..api import Cleaner
 from ..document.meta.authors import AUTHOR_FEATURES, author_candidates
@@ -35,6 +34,7 @@ from ..document.meta.title import TITLE_FEATURES, title_candidates
 from ..document.metadata import MetadataBuilder
 from ..evaluation.gold import GoldPage
 from ..evaluation.metadata import MetadataOutcome, PredictedMetadata, names_match, score_metadata, title_match
+from .crossval import grouped_splits
 
 Matrix = NDArray[np.float64]
 FOLDS = 5
@@ -265,9 +265,7 @@ def cross_validate(
 
 
 def _folds(samples: Sequence[Sample], k: int) -> list[tuple[list[int], list[int]]]:
-    domains = [s.gold.domain for s in samples]
-    split = GroupKFold(n_splits=k).split(np.zeros(len(samples)), groups=domains)
-    return [(train.tolist(), test.tolist()) for train, test in split]
+    return grouped_splits([sample.gold.domain for sample in samples], k)
 
 
 def _standardise(x: Matrix) -> tuple[Matrix, Matrix]:

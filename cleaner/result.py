@@ -1,7 +1,12 @@
-"""The result of cleaning one document; ``to_dict`` is the JSONL output record."""
+"""The result of cleaning one document; ``to_dict`` is the JSONL output record.
+
+The pipeline builds a result as plain values (``ResultValues``): its ``to_dict``
+is the record without pydantic, and ``model`` the ``CleanResult`` of the API.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -74,3 +79,55 @@ class CleanResult(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The JSON record that ``cleaner batch`` writes for this document."""
         return self.model_dump(exclude={"input_text"})
+
+
+RemovalSpan = tuple[str, str, int, int]
+"""A removal as the pipeline builds it: rule, category, start and end in the input (the text is sliced from it)."""
+
+
+@dataclass(slots=True)
+class ResultValues:
+    """A ``CleanResult`` as plain values, as the pipeline builds it.
+
+    ``metadata`` and ``stats`` hold the fields of ``Metadata`` and ``Stats`` in
+    their order, so ``to_dict`` is the record ``CleanResult.to_dict`` gives, key
+    for key, without building a model.
+    """
+
+    id: str | None
+    body: str
+    metadata: dict[str, Any]
+    removed: list[RemovalSpan]
+    stats: dict[str, int]
+    input_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record that ``cleaner batch`` writes for this document."""
+        text = self.input_text
+        return {
+            "id": self.id,
+            "body": self.body,
+            "metadata": {name: _copy(value) for name, value in self.metadata.items()},
+            "removed": [
+                {"rule": rule, "category": category, "start": start, "end": end, "text": text[start:end]}
+                for rule, category, start, end in self.removed
+            ],
+            "stats": dict(self.stats),
+        }
+
+    def model(self) -> CleanResult:
+        """The ``CleanResult``: one validation of the whole record (as cheap as pydantic's unvalidated
+        ``model_construct`` of every removal, which costs more than validating it)."""
+        return CleanResult.model_validate({**self.to_dict(), "input_text": self.input_text})
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def stats_values(**counts: int) -> dict[str, int]:
+    """``Stats``' fields in their order: the counts given, 0 for the others."""
+    unknown = counts.keys() - Stats.model_fields.keys()
+    if unknown:
+        raise TypeError(f"not a field of Stats: {', '.join(sorted(unknown))}")
+    return {name: counts.get(name, 0) for name in Stats.model_fields}

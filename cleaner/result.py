@@ -63,6 +63,11 @@ class Stats(BaseModel):
     """Lone surrogates in text, html, url or source, each replaced by U+FFFD (see ``inputs``)."""
 
 
+METADATA_FIELDS = tuple(Metadata.model_fields)
+STATS_FIELDS = tuple(Stats.model_fields)
+"""The fields of ``Metadata`` and ``Stats`` in their order: the keys of ``ResultValues.metadata`` and ``stats``."""
+
+
 class CleanResult(BaseModel):
     """Body, metadata and the account of every removal."""
 
@@ -127,7 +132,8 @@ def _copy(value: Any) -> Any:
 
 def stats_values(**counts: int) -> dict[str, int]:
     """``Stats``' fields in their order: the counts given, 0 for the others."""
-    unknown = counts.keys() - Stats.model_fields.keys()
-    if unknown:
-        raise TypeError(f"not a field of Stats: {', '.join(sorted(unknown))}")
-    return {name: counts.get(name, 0) for name in Stats.model_fields}
+    values = dict.fromkeys(STATS_FIELDS, 0)
+    values.update(counts)
+    if len(values) > len(STATS_FIELDS):
+        raise TypeError(f"not a field of Stats: {', '.join(sorted(values.keys() - STATS_FIELDS))}")
+    return values

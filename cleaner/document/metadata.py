@@ -14,7 +14,7 @@ from typing import Any
 
 import regex
 
-from ..result import LIST_FIELDS, RULE_FIELDS, Metadata
+from ..result import LIST_FIELDS, METADATA_FIELDS, RULE_FIELDS
 from .dates import OncePerString, parse_published
 from .meta.datefinder import find_dates, may_hold_date
 
@@ -92,4 +92,4 @@ class MetadataBuilder:
         fields: dict[str, Any] = {"language": language, "word_count": words}
         for name, found in self.values.items():
             fields[name] = found if name in LIST_FIELDS else (found[0] if found else "")
-        return {name: fields[name] for name in Metadata.model_fields}
+        return {name: fields[name] for name in METADATA_FIELDS}

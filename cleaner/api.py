@@ -18,7 +18,7 @@ from .html.dom.model import BlockModel, builtin_html_model
 from .html.extract import PageHints
 from .html.mode import html_text
 from .inputs import check_document, check_size
-from .result import CleanResult
+from .result import CleanResult, ResultValues
 from .rules.deadline import NO_INTERRUPT, Interrupt, Stop
 from .rules.engine import RuleSet
 from .rules.loading import LoadedPack, load_packs
@@ -103,6 +103,33 @@ class Cleaner:
         DEADLINE_EXCEEDED); a match is given slices of time, so it cannot run on long past it. (A server passes
         "the call was cancelled" and the call's deadline.)
         """
+        values = self.clean_values(
+            text,
+            html=html,
+            url=url,
+            source=source,
+            id=id,
+            timeout=timeout,
+            stop=stop,
+            deadline=deadline,
+            charset=charset,
+        )
+        return values.model()
+
+    def clean_values(
+        self,
+        text: str | None = None,
+        *,
+        html: str | bytes | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        id: str | None = None,
+        timeout: float | None = None,
+        stop: Stop | None = None,
+        deadline: float | None = None,
+        charset: str | None = None,
+    ) -> ResultValues:
+        """``clean``'s result as plain values: ``to_dict()`` is the same record, built without pydantic."""
         if isinstance(html, bytes):
             html = decode_html(html, charset)
         document = check_document(self.settings, text, html=html, url=url, source=source, id=id)
@@ -134,8 +161,8 @@ class Cleaner:
             interrupt=interrupt,
             exclusions=exclusions,
         )
-        result = run.result(id)
-        result.stats.surrogates_replaced = document.surrogates_replaced
+        result = run.values(id)
+        result.stats["surrogates_replaced"] = document.surrogates_replaced
         return result
 
     def document_run(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.document.dates import parse_published
+from cleaner.document.dates import CACHED_LENGTH, parse_published
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,20 @@ from cleaner.document.dates import parse_published
 )
 def test_printed_dates_become_iso_8601(printed: str, iso: str) -> None:
     assert parse_published(printed) == iso
+
+
+def test_a_date_string_is_parsed_once() -> None:
+    printed = "Thursday 3 March 2011 07:15 GMT"
+    before = parse_published.cache_info()
+    first, again = parse_published(printed), parse_published(printed)
+    after = parse_published.cache_info()
+    assert first == again == "2011-03-03T07:15:00+00:00"
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+
+
+def test_a_long_string_is_parsed_but_not_remembered() -> None:
+    printed = "Published 3 March 2011 " + "and then some words " * (CACHED_LENGTH // 10)
+    before = parse_published.cache_info()
+    assert parse_published(printed) == parse_published(printed) == "2011-03-03"
+    after = parse_published.cache_info()
+    assert (after.currsize, after.hits) == (before.currsize, before.hits)

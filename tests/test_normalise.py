@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner.text.blocks import segment
-from cleaner.text.normalise import normalise
+from cleaner.text.normalise import _ends_lowercase_word, _glued, _lowercase_before, normalise
 
 
 def lines(text: str) -> list[str]:
@@ -54,3 +57,42 @@ def test_block_offsets_point_at_the_input(text: str) -> None:
     for block in segment(normalised):
         source = text[block.source_start : block.source_end]
         assert normalise(source).text.strip() == block.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the end?)Next one", ["the end?)", "Next one"]),
+        ("a quote”The next", ["a quote”The next"]),  # a closing quote without a sentence end before it
+        ("OK.Then", ["OK.Then"]),  # no lower-case word before the sentence end
+        ("Then", ["Then"]),
+        ("aB", ["aB"]),
+    ],
+)
+def test_glued_sentences_need_a_sentence_end_after_a_lower_case_word(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+# The glued-line pass as one regex alternation scanned in full (what ``_glued`` finds at fewer places).
+_GLUE_REFERENCE = regex.compile(r"(?P<word>\p{Lu}(?<=\p{Ll}\p{Lu})(?=\p{Ll}))|[.!?][\"”’)]?(?=\p{Lu}\p{Ll})")
+
+
+def _reference_glue(text: str) -> list[tuple[int, int, str]]:
+    found = []
+    for match in _GLUE_REFERENCE.finditer(text):
+        start, end = match.span()
+        if match.lastgroup == "word" and _ends_lowercase_word(text, start):
+            found.append((start, end, "\n" + match.group()))
+        elif match.lastgroup != "word" and _lowercase_before(text, start):
+            found.append((start, end, match.group() + "\n"))
+    return found
+
+
+WORDS = ["in", "de", "a", "éte", "σας", "Please", "The", "U", "Σας", "ǅa", "iPhone", "É"]
+GAPS = ["", " ", ".", "!", "?", "”", ")", ".”", "?)", '!"', ".’", "'", "\n"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS)), max_size=12))
+def test_glued_lines_are_found_as_one_full_alternation_finds_them(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(word + gap for word, gap in pieces)
+    assert list(_glued(text)) == _reference_glue(text)

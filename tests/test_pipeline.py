@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, InvalidInputError, clean
+from cleaner.result import Metadata, Stats, stats_values
 from cleaner.rules.loading import load_pack
 
 PROSE = "The minister said the new centre would open in Calais on Thursday morning."
@@ -183,3 +185,31 @@ must_not_match = ["nothing"]
 """
     result = rules(make_pack, body).clean(f"Sign up for the Daily Brief\n{PROSE}")
     assert [(r.rule, r.text) for r in result.removed] == [("site.signup", "Sign up for the Daily Brief")]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_PAGES = 20  # of the dev set's noisy texts: enough runs of removals, strip cuts and metadata, in seconds
+
+
+def _documents() -> list[tuple[str, str | None]]:
+    seeds = [(path.read_text(encoding="utf-8"), None) for path in sorted((ROOT / "seeds").glob("*.txt"))]
+    lines = (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()[:DEV_PAGES]
+    pages = [(record["noisy_text"], record["url"]) for record in map(json.loads, lines)]
+    return [*seeds, *pages, ("Lone \ud800 surrogate\n\n" + PROSE, None)]
+
+
+def test_plain_values_give_the_model_and_its_record_key_for_key(cleaner: Cleaner) -> None:
+    for text, url in _documents():
+        values = cleaner.clean_values(text, url=url, id="doc")
+        model = cleaner.clean(text, url=url, id="doc")
+        assert values.model() == model
+        assert json.dumps(values.to_dict(), ensure_ascii=False) == json.dumps(model.to_dict(), ensure_ascii=False)
+    assert model.stats.surrogates_replaced == values.stats["surrogates_replaced"] == 1
+
+
+def test_plain_values_hold_the_models_fields_in_order(cleaner: Cleaner) -> None:
+    values = cleaner.clean_values(PROSE)
+    assert list(values.metadata) == list(Metadata.model_fields)
+    assert list(values.stats) == list(Stats.model_fields)
+    with pytest.raises(TypeError, match="not a field of Stats: chars"):
+        stats_values(chars=1)

@@ -150,7 +150,7 @@ def _parse_page(page: Page) -> Parsed:
 
 
 def clean_record(cleaner: Cleaner, record: InputRecord) -> dict[str, Any]:
-    result = cleaner.clean(
+    result = cleaner.clean_values(
         record.text, html=record.html, url=record.url, source=record.source, id=record.id, charset=record.charset
     )
     return result.to_dict()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
-from ..result import LIST_FIELDS, RULE_FIELDS, Metadata
-from .dates import parse_published
+from ..result import LIST_FIELDS, METADATA_FIELDS, RULE_FIELDS
+from .dates import OncePerString, parse_published
 from .meta.datefinder import find_dates, may_hold_date
 
 _AUTHOR_SEPARATORS = regex.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", regex.IGNORECASE)
@@ -37,13 +38,19 @@ def _dateline(value: str) -> list[str]:
 
 
 def _published(value: str) -> list[str]:
+    parsed = _published_date(value)
+    return [parsed] if parsed else []
+
+
+@OncePerString
+def _published_date(value: str) -> str:
     """ISO 8601 from dateutil, unless the date finder (month names in seven languages) reads another day."""
     parsed = parse_published(value)
     found = find_dates(value) if may_hold_date(value) else []
     day = found[0].iso if found and found[0].day else ""
     if day and parsed[:10] != day:
         parsed = day
-    return [parsed] if parsed else []
+    return parsed
 
 
 _TIDY: dict[str, Callable[[str], list[str]]] = {
@@ -80,8 +87,9 @@ class MetadataBuilder:
     def has(self, name: str) -> bool:
         return bool(self.values[name])
 
-    def build(self, words: int, language: str) -> Metadata:
-        fields = {
-            name: found if name in LIST_FIELDS else (found[0] if found else "") for name, found in self.values.items()
-        }
-        return Metadata(**fields, language=language, word_count=words)
+    def build(self, words: int, language: str) -> dict[str, Any]:
+        """``Metadata``'s fields in its order, as plain values (``result.ResultValues.metadata``)."""
+        fields: dict[str, Any] = {"language": language, "word_count": words}
+        for name, found in self.values.items():
+            fields[name] = found if name in LIST_FIELDS else (found[0] if found else "")
+        return {name: fields[name] for name in METADATA_FIELDS}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InvalidInputError
 from ..html.extract import PageHints
-from ..result import CleanResult, Removal, Stats
+from ..result import CleanResult, RemovalSpan, ResultValues, stats_values
 from ..rules.deadline import NO_INTERRUPT, Deadline, Interrupt
 from ..rules.engine import Hit, RuleSet
 from ..rules.schema import Category
@@ -54,6 +54,10 @@ class BlockState:
     @property
     def index(self) -> int:
         return self.block.index
+
+
+def _start(removal: RemovalSpan) -> int:
+    return removal[2]
 
 
 class DocumentRun:
@@ -113,6 +117,11 @@ class DocumentRun:
         self.interrupt.check()
 
     def result(self, id: str | None) -> CleanResult:
+        """The result as the API gives it: ``values`` as the pydantic model."""
+        return self.values(id).model()
+
+    def values(self, id: str | None) -> ResultValues:
+        """Run the pipeline once: the result as plain values."""
         self._check_stop()
         decision: tuple[PageBlocks, Decision] | None = None
         if self.finder is None:
@@ -136,14 +145,14 @@ class DocumentRun:
         self._check_stop()
         kept = self._kept()
         body = "\n\n".join(state.text for state in kept)
-        removed = sorted(self._block_removals() + self._fragment_removals(kept), key=lambda r: r.start)
+        removed = sorted(self._block_removals() + self._fragment_removals(kept), key=_start)
         self._collect_metadata(kept)
-        return CleanResult(
+        return ResultValues(
             id=id,
             body=body,
             metadata=self.metadata.build(sum(len(state.tokens) for state in kept), language),
             removed=removed,
-            stats=Stats(
+            stats=stats_values(
                 chars_in=len(self.text),
                 chars_out=len(body),
                 blocks_in=len(self.states),
@@ -323,32 +332,28 @@ class DocumentRun:
 
     # -- removals and metadata -------------------------------------------------
 
-    def _block_removals(self) -> list[Removal]:
+    def _block_removals(self) -> list[RemovalSpan]:
         """One removal per run of blocks that left for the same decision."""
-        removals: list[Removal] = []
+        removals: list[RemovalSpan] = []
         previous: Verdict | None = None
         for state in self.states:
             verdict = state.verdict
             if verdict is not None and verdict == previous:
-                last = removals[-1]
-                removals[-1] = self._removal(last.rule, last.category, last.start, state.block.source_end)
+                rule, category, start, _ = removals[-1]
+                removals[-1] = (rule, category, start, state.block.source_end)
             elif verdict is not None:
                 block = state.block
-                removals.append(self._removal(verdict.rule, verdict.category, block.source_start, block.source_end))
+                removals.append((verdict.rule, str(verdict.category), block.source_start, block.source_end))
             previous = verdict
         return removals
 
-    def _fragment_removals(self, kept: list[BlockState]) -> list[Removal]:
+    def _fragment_removals(self, kept: list[BlockState]) -> list[RemovalSpan]:
         offsets = self.normalised.offsets
         return [
-            self._removal(hit.rule.id, hit.rule.category, offsets.start(hit.start), offsets.end(hit.end))
+            (hit.rule.id, str(hit.rule.category), offsets.start(hit.start), offsets.end(hit.end))
             for state in kept
             for hit in state.cuts
         ]
-
-    def _removal(self, rule: str, category: str, start: int, end: int) -> Removal:
-        """A removal of ``input[start:end]``."""
-        return Removal(rule=rule, category=str(category), start=start, end=end, text=self.text[start:end])
 
     def _collect_metadata(self, kept: list[BlockState]) -> None:
         """The rankers' authors (a news agency a rule names aside) and date first; rule captures fill only what

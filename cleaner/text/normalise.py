@@ -10,14 +10,16 @@ each skipped when a cheap ``str`` check shows the text does not need it:
 4. Spaces: tabs, no-break and other spaces become plain spaces (one for one,
    so no offset moves), runs collapse to one, both ends of each line trimmed.
 5. Glued blocks split onto their own lines ("logged inPlease refresh" →
-   "logged in" / "Please refresh"; "preferences.Stay" → two lines).
+   "logged in" / "Please refresh"; "preferences.Stay" → two lines). One scan
+   finds the capitals that can open a glued block; the rest is decided in
+   Python at those few places.
 """
 
 from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -29,23 +31,31 @@ BULLET_MARKS = "•·▪►●■◦‣∙"
 _RARE_LINE_BREAKS = "\x0b\x0c\x85\u2028\u2029"
 _UNUSUAL_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_ENTITIES = regex.compile(_ENTITY)
 _NON_ASCII_RUN = regex.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 _CHARACTERS = regex.compile(
     r"(?P<newline>\r\n?|[\x0b\x0c\x85\u2028\u2029])"
     r"|(?P<invisible>[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u200e\u200f"
     r"\u202a-\u202e\u2060\u2066-\u2069\ufeff]+)"
-    r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
+    rf"|(?P<entity>{_ENTITY})"
 )
 _BULLETS = regex.compile(
     rf"(?:::|[{BULLET_MARKS}])(?<=(?:^|\n)[^\S\n]*(?:::|[{BULLET_MARKS}]))[^\S\n]*(?=\S)", regex.MULTILINE
 )
 _SPACES = regex.compile(r"(?P<edge>^ +| +$)| {2,}", regex.MULTILINE)
-_GLUE = regex.compile(r"(?P<word>\p{Lu}(?<=\p{Ll}\p{Lu})(?=\p{Ll}))|[.!?][\"”’)]?(?=\p{Lu}\p{Ll})")
+_SENTENCE_ENDS = ".!?"
+_CLOSING = '"”’)'
+# A capital opening a lower-case word, after a lower-case letter ("inPlease") or after a sentence end,
+# maybe closed by a quote or bracket ("preferences.Stay", "said.”The"): where a glued block can start.
+_GLUE_START = regex.compile(rf"(?<=[\p{{Ll}}{_SENTENCE_ENDS}{_CLOSING}])\p{{Lu}}(?=\p{{Ll}})")
 
 # Lower-case name particles that legitimately precede a capital ("deGrom").
 _NAME_PARTICLES = frozenset("da de del della der di do dos du el la le mac mc van von".split())
 
 Replace = Callable[[regex.Match[str]], str | None]
+Replacements = Iterator[tuple[int, int, str]]
+"""``text[start:end]`` becomes the string, in increasing, non-overlapping order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,27 +70,35 @@ def normalise(text: str) -> Normalised:
     """Normalise ``text`` for segmentation, keeping offsets into the input."""
     offsets: SpanMap = OffsetMap()
     if not unicodedata.is_normalized("NFC", text):
-        text, offsets = _rewrite(text, _NON_ASCII_RUN, _nfc, offsets)
-    if _needs_characters(text):
-        text, offsets = _rewrite(text, _CHARACTERS, _character, offsets)
-    text = _plain_spaces(text)  # one for one: no offset moves
-    for needed, pattern, replace in _PASSES:
-        if needed(text):
-            text, offsets = _rewrite(text, pattern, replace, offsets)
+        text, offsets = _rewrite(text, _matches(text, _NON_ASCII_RUN, _nfc), offsets)
+    spaced = _plain_spaces(text)  # one for one: no offset moves
+    if _needs_characters(text, spaced):
+        rewritten, offsets = _rewrite(text, _matches(text, _CHARACTERS, _character), offsets)
+        spaced = spaced if rewritten is text else _plain_spaces(rewritten)
+    text = spaced
+    if _needs_bullets(text):
+        text, offsets = _rewrite(text, _matches(text, _BULLETS, _bullet), offsets)
+    if _needs_spaces(text):
+        text, offsets = _rewrite(text, _matches(text, _SPACES, _space), offsets)
+    text, offsets = _rewrite(text, _glued(text), offsets)
     return Normalised(text, offsets)
 
 
-def _rewrite(text: str, pattern: regex.Pattern[str], replace: Replace, previous: SpanMap) -> tuple[str, SpanMap]:
-    """Apply ``replace`` to every match; ``None`` keeps the match unchanged."""
+def _matches(text: str, pattern: regex.Pattern[str], replace: Replace) -> Replacements:
+    """``replace`` of every match of ``pattern``; ``None`` keeps the match unchanged."""
+    for match in pattern.finditer(text):
+        new = replace(match)
+        if new is not None:
+            yield match.start(), match.end(), new
+
+
+def _rewrite(text: str, replacements: Replacements, previous: SpanMap) -> tuple[str, SpanMap]:
+    """Make the replacements; the map records each one."""
     pieces: list[str] = []
     edits = OffsetMap()
     copied_to = 0
     out_len = 0
-    for match in pattern.finditer(text):
-        new = replace(match)
-        if new is None:
-            continue
-        start, end = match.span()
+    for start, end, new in replacements:
         pieces.append(text[copied_to:start])
         out_start = out_len + start - copied_to
         pieces.append(new)
@@ -117,11 +135,19 @@ def _space(match: regex.Match[str]) -> str | None:
     return "" if match.lastgroup == "edge" else " "
 
 
-def _glue(match: regex.Match[str]) -> str | None:
-    found = match.group()
-    if match.lastgroup == "word":
-        return "\n" + found if _ends_lowercase_word(match.string, match.start()) else None
-    return found + "\n" if _lowercase_before(match.string, match.start()) else None
+def _glued(text: str) -> Replacements:
+    """A line break before a capital glued to a lower-case word ("inPlease"), after a sentence end glued to the
+    next ("preferences.Stay", "said.”The"); names ("iPhone", "deGrom") and initials ("U.S.Army") stay."""
+    for match in _GLUE_START.finditer(text):
+        pos = match.start()
+        before = text[pos - 1]
+        if before not in _SENTENCE_ENDS and before not in _CLOSING:  # a lower-case letter
+            if _ends_lowercase_word(text, pos):
+                yield pos, pos + 1, "\n" + text[pos]
+            continue
+        end = pos - 1 if before in _SENTENCE_ENDS else pos - 2
+        if end >= 0 and text[end] in _SENTENCE_ENDS and _lowercase_before(text, end):
+            yield end, pos, text[end:pos] + "\n"
 
 
 def _ends_lowercase_word(text: str, pos: int) -> bool:
@@ -147,11 +173,14 @@ def _plain_spaces(text: str) -> str:
     return text
 
 
-def _needs_characters(text: str) -> bool:
-    """Line breaks other than ``\\n``, an entity, or a control or format character (not printable)."""
-    if "\r" in text or ("&" in text and ";" in text) or any(mark in text for mark in _RARE_LINE_BREAKS):
+def _needs_characters(text: str, spaced: str) -> bool:
+    """Line breaks other than ``\\n``, an entity, or a control or format character (not printable in ``spaced``,
+    the text with plain spaces)."""
+    if "\r" in text or any(mark in text for mark in _RARE_LINE_BREAKS):
         return True
-    return not _plain_spaces(text.replace("\n", "")).isprintable()
+    if "&" in text and _ENTITIES.search(text) is not None:
+        return True
+    return not spaced.replace("\n", "").isprintable()
 
 
 def _needs_bullets(text: str) -> bool:
@@ -160,10 +189,3 @@ def _needs_bullets(text: str) -> bool:
 
 def _needs_spaces(text: str) -> bool:
     return "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " "
-
-
-_PASSES: tuple[tuple[Callable[[str], bool], regex.Pattern[str], Replace], ...] = (
-    (_needs_bullets, _BULLETS, _bullet),
-    (_needs_spaces, _SPACES, _space),
-    (lambda text: True, _GLUE, _glue),
-)

@@ -1,4 +1,7 @@
-"""Block features for the article finder: one row of numbers per candidate block (pure Python, no site strings).
+"""Block features for the article finder: one row of numbers per candidate block (no site strings).
+
+The text features and window means run in the C extension where it is on
+(``cleaner.native``); the functions here are the reference it matches bit for bit.
 
 Groups, in ``FEATURES`` order:
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ... import native
 from ..headings import slug_words
 from ..language import stopwords
 from .page import PageBlocks
@@ -97,8 +101,14 @@ def block_features(page: PageBlocks) -> tuple[list[int], list[Row]]:
 def _own(page: PageBlocks, candidates: Sequence[int], words: Sequence[int]) -> list[list[float]]:
     stop = page.stopwords or stopwords("en") or frozenset()
     slug = slug_words(page.url)
-    rows = [_text_features(page.texts[i], page.tokens[i], stop, slug) for i in candidates]
-    columns = [list(column) for column in zip(*rows, strict=True)]
+    built = native.extension()
+    if built is not None:
+        columns: list[list[float]] = built.text_features(
+            [page.texts[i] for i in candidates], [page.tokens[i] for i in candidates], stop, slug
+        )
+    else:
+        rows = [_text_features(page.texts[i], page.tokens[i], stop, slug) for i in candidates]
+        columns = [list(column) for column in zip(*rows, strict=True)]
     keys = [" ".join(page.tokens[i]) for i in candidates]
     counts: dict[str, int] = {}
     for key in keys:
@@ -279,6 +289,10 @@ def _shifted(values: list[float], offset: int, fill: float = -1.0) -> list[float
 
 def _window_means(values: Sequence[float], radius: int) -> list[float]:
     """The mean of ``values`` over each position's window of ``radius`` either side."""
+    built = native.extension()
+    if built is not None:
+        found: list[float] = built.window_means(values, radius)
+        return found
     sums = [0.0]
     for value in values:
         sums.append(sums[-1] + value)

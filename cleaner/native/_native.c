@@ -1,0 +1,742 @@
+/* The article finder's per-block work in C: the boosted trees (score and path
+ * contributions), the text features of a block, window means and the
+ * second stage's context features.
+ *
+ * Every result is the pure-Python path's, bit for bit: the same IEEE double
+ * operations in the same order (built with -ffp-contract=off, never fast-math),
+ * and the same Unicode predicates (CPython's own). The Python path stays the
+ * reference; tests/test_native.py checks that both agree.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+/* ---------------------------------------------------------------- helpers */
+
+/* The doubles of a sequence of numbers; NULL with an exception set on failure. */
+static double *as_doubles(PyObject *sequence, Py_ssize_t *size)
+{
+    PyObject *fast = PySequence_Fast(sequence, "expected a sequence of numbers");
+    if (fast == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    double *values = PyMem_Malloc((count ? count : 1) * sizeof(double));
+    if (values == NULL) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        values[i] = PyFloat_AsDouble(items[i]);
+        if (values[i] == -1.0 && PyErr_Occurred()) {
+            PyMem_Free(values);
+            Py_DECREF(fast);
+            return NULL;
+        }
+    }
+    Py_DECREF(fast);
+    *size = count;
+    return values;
+}
+
+static PyObject *list_of_doubles(const double *values, Py_ssize_t count)
+{
+    PyObject *list = PyList_New(count);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item = PyFloat_FromDouble(values[i]);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, item);
+    }
+    return list;
+}
+
+/* ------------------------------------------------------------------ Forest */
+
+typedef struct {
+    PyObject_HEAD
+    double base;
+    Py_ssize_t trees;
+    Py_ssize_t *roots;   /* first node of each tree */
+    Py_ssize_t *feature; /* -1 at a leaf */
+    Py_ssize_t *left;    /* absolute node indexes */
+    Py_ssize_t *right;
+    double *threshold;
+    double *value;       /* leaf values */
+    double *node_value;  /* every node's value, for contributions */
+    Py_ssize_t width;    /* one more than the largest feature used */
+} Forest;
+
+static void Forest_dealloc(Forest *self)
+{
+    PyMem_Free(self->roots);
+    PyMem_Free(self->feature);
+    PyMem_Free(self->left);
+    PyMem_Free(self->right);
+    PyMem_Free(self->threshold);
+    PyMem_Free(self->value);
+    PyMem_Free(self->node_value);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int read_ints(PyObject *sequence, Py_ssize_t size, Py_ssize_t *into, Py_ssize_t shift)
+{
+    Py_ssize_t count;
+    PyObject *fast = PySequence_Fast(sequence, "a tree's arrays must be sequences");
+    if (fast == NULL)
+        return -1;
+    count = PySequence_Fast_GET_SIZE(fast);
+    if (count != size) {
+        Py_DECREF(fast);
+        PyErr_SetString(PyExc_ValueError, "a tree's arrays must all have one entry per node");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t value = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(fast, i));
+        if (value == -1 && PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        into[i] = value + shift;
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static int read_floats(PyObject *sequence, Py_ssize_t size, double *into)
+{
+    Py_ssize_t count;
+    double *values = as_doubles(sequence, &count);
+    if (values == NULL)
+        return -1;
+    if (count != size) {
+        PyMem_Free(values);
+        PyErr_SetString(PyExc_ValueError, "a tree's arrays must all have one entry per node");
+        return -1;
+    }
+    memcpy(into, values, size * sizeof(double));
+    PyMem_Free(values);
+    return 0;
+}
+
+/* Forest(base, trees): trees a sequence of (f, t, l, r, v, n), each a sequence per node. */
+static int Forest_init(Forest *self, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"base", "trees", NULL};
+    double base;
+    PyObject *trees;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "dO", names, &base, &trees))
+        return -1;
+    if (self->roots != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a Forest is initialised once");
+        return -1;
+    }
+    PyObject *fast = PySequence_Fast(trees, "trees must be a sequence");
+    if (fast == NULL)
+        return -1;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast), nodes = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *tree = PySequence_Fast_GET_ITEM(fast, k);
+        if (!PyTuple_Check(tree) || PyTuple_GET_SIZE(tree) != 6) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_TypeError, "a tree is a tuple (f, t, l, r, v, n)");
+            return -1;
+        }
+        Py_ssize_t size = PyObject_Length(PyTuple_GET_ITEM(tree, 0));
+        if (size <= 0) {
+            Py_DECREF(fast);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "a tree needs at least one node");
+            return -1;
+        }
+        nodes += size;
+    }
+    self->base = base;
+    self->trees = count;
+    self->roots = PyMem_Malloc((count ? count : 1) * sizeof(Py_ssize_t));
+    self->feature = PyMem_Malloc(nodes * sizeof(Py_ssize_t) + 1);
+    self->left = PyMem_Malloc(nodes * sizeof(Py_ssize_t) + 1);
+    self->right = PyMem_Malloc(nodes * sizeof(Py_ssize_t) + 1);
+    self->threshold = PyMem_Malloc(nodes * sizeof(double) + 1);
+    self->value = PyMem_Malloc(nodes * sizeof(double) + 1);
+    self->node_value = PyMem_Malloc(nodes * sizeof(double) + 1);
+    if (!self->roots || !self->feature || !self->left || !self->right || !self->threshold || !self->value ||
+        !self->node_value) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t start = 0;
+    self->width = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *tree = PySequence_Fast_GET_ITEM(fast, k);
+        Py_ssize_t size = PyObject_Length(PyTuple_GET_ITEM(tree, 0));
+        if (read_ints(PyTuple_GET_ITEM(tree, 0), size, self->feature + start, 0) < 0 ||
+            read_floats(PyTuple_GET_ITEM(tree, 1), size, self->threshold + start) < 0 ||
+            read_ints(PyTuple_GET_ITEM(tree, 2), size, self->left + start, start) < 0 ||
+            read_ints(PyTuple_GET_ITEM(tree, 3), size, self->right + start, start) < 0 ||
+            read_floats(PyTuple_GET_ITEM(tree, 4), size, self->value + start) < 0 ||
+            read_floats(PyTuple_GET_ITEM(tree, 5), size, self->node_value + start) < 0) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        for (Py_ssize_t node = start; node < start + size; node++) {
+            Py_ssize_t feature = self->feature[node];
+            if (feature < 0)
+                continue;
+            if (!(node < self->left[node] && self->left[node] < start + size && node < self->right[node] &&
+                  self->right[node] < start + size)) {
+                Py_DECREF(fast);
+                PyErr_Format(PyExc_ValueError, "node %zd has a child out of order", node - start);
+                return -1;
+            }
+            if (feature + 1 > self->width)
+                self->width = feature + 1;
+        }
+        self->roots[k] = start;
+        start += size;
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static Py_ssize_t leaf(const Forest *self, Py_ssize_t node, const double *x)
+{
+    while (self->feature[node] >= 0)
+        node = x[self->feature[node]] <= self->threshold[node] ? self->left[node] : self->right[node];
+    return node;
+}
+
+/* The raw score of each row: base plus each tree's leaf, added in tree order. */
+static PyObject *Forest_scores(Forest *self, PyObject *args)
+{
+    PyObject *rows, *extras;
+    if (!PyArg_ParseTuple(args, "OO", &rows, &extras))
+        return NULL;
+    PyObject *first = PySequence_Fast(rows, "rows must be a sequence");
+    if (first == NULL)
+        return NULL;
+    PyObject *second = PySequence_Fast(extras, "contexts must be a sequence");
+    if (second == NULL) {
+        Py_DECREF(first);
+        return NULL;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(first);
+    PyObject *result = NULL;
+    double *scores = NULL, *x = NULL;
+    if (PySequence_Fast_GET_SIZE(second) != count) {
+        PyErr_SetString(PyExc_ValueError, "one context row per row");
+        goto done;
+    }
+    scores = PyMem_Malloc((count ? count : 1) * sizeof(double));
+    x = PyMem_Malloc((self->width ? self->width : 1) * sizeof(double));
+    if (scores == NULL || x == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t own, more;
+        double *a = as_doubles(PySequence_Fast_GET_ITEM(first, i), &own);
+        if (a == NULL)
+            goto done;
+        double *b = as_doubles(PySequence_Fast_GET_ITEM(second, i), &more);
+        if (b == NULL) {
+            PyMem_Free(a);
+            goto done;
+        }
+        if (own + more < self->width) {
+            PyMem_Free(a);
+            PyMem_Free(b);
+            PyErr_SetString(PyExc_IndexError, "a tree uses a feature the row does not have");
+            goto done;
+        }
+        for (Py_ssize_t j = 0; j < self->width; j++)
+            x[j] = j < own ? a[j] : b[j - own];
+        PyMem_Free(a);
+        PyMem_Free(b);
+        double score = self->base;
+        for (Py_ssize_t k = 0; k < self->trees; k++)
+            score = score + self->value[leaf(self, self->roots[k], x)];
+        scores[i] = score;
+    }
+    result = list_of_doubles(scores, count);
+done:
+    PyMem_Free(scores);
+    PyMem_Free(x);
+    Py_DECREF(first);
+    Py_DECREF(second);
+    return result;
+}
+
+/* Each feature's share of the raw score: along each path, child value minus node value. */
+static PyObject *Forest_contributions(Forest *self, PyObject *row)
+{
+    Py_ssize_t count;
+    double *x = as_doubles(row, &count);
+    if (x == NULL)
+        return NULL;
+    if (count < self->width) {
+        PyMem_Free(x);
+        PyErr_SetString(PyExc_IndexError, "a tree uses a feature the row does not have");
+        return NULL;
+    }
+    double *found = PyMem_Calloc(count ? count : 1, sizeof(double));
+    if (found == NULL) {
+        PyMem_Free(x);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t k = 0; k < self->trees; k++) {
+        Py_ssize_t node = self->roots[k];
+        while (self->feature[node] >= 0) {
+            Py_ssize_t feature = self->feature[node];
+            Py_ssize_t child = x[feature] <= self->threshold[node] ? self->left[node] : self->right[node];
+            found[feature] += self->node_value[child] - self->node_value[node];
+            node = child;
+        }
+    }
+    PyObject *result = list_of_doubles(found, count);
+    PyMem_Free(found);
+    PyMem_Free(x);
+    return result;
+}
+
+static PyMethodDef Forest_methods[] = {
+    {"scores", (PyCFunction)Forest_scores, METH_VARARGS,
+     "scores(rows, contexts): the raw score of each row followed by its context row."},
+    {"contributions", (PyCFunction)Forest_contributions, METH_O,
+     "contributions(row): each feature's share of the raw score of row."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ForestType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner.native._native.Forest",
+    .tp_doc = PyDoc_STR("Forest(base, trees): boosted trees, each a tuple of node arrays (f, t, l, r, v, n)."),
+    .tp_basicsize = sizeof(Forest),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Forest_init,
+    .tp_dealloc = (destructor)Forest_dealloc,
+    .tp_methods = Forest_methods,
+};
+
+/* ----------------------------------------------------------- text features */
+
+#define MAX_SEPARATORS 10
+#define LONG_WORD 6
+#define TEXT_FEATURES 13
+
+/* Character kinds of features._KINDS: punctuation, separator, both. */
+static int is_separator(Py_UCS4 c)
+{
+    switch (c) {
+    case '|': case 0xbb: case 0x203a: case '>': case 0xb7: case '/': case 0x2022: case 0x2013: case 0x2014:
+    case '<': case 0xab: case 0x2039:
+        return 1;
+    }
+    return 0;
+}
+
+static int is_punctuation(Py_UCS4 c)
+{
+    switch (c) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case '(': case ')': case '[': case ']': case '{':
+    case '}': case '"': case '\'': case 0x201c: case 0x201d: case 0x2018: case 0x2019: case '-': case 0x2013:
+    case 0x2014: case '/': case '|': case 0xbb: case 0x203a: case '<': case '>': case 0xb7: case 0x2026:
+    case '&': case '%': case '#': case '@': case '*': case '+': case '=':
+        return 1;
+    }
+    return 0;
+}
+
+static int is_closer(Py_UCS4 c)
+{
+    return c == '"' || c == '\'' || c == 0x201d || c == 0x2019 || c == ')' || c == ']';
+}
+
+static int is_sentence_end(Py_UCS4 c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026;
+}
+
+/* str.isupper of text[start:end]. */
+static int span_isupper(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    int cased = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c))
+            return 0;
+        if (!cased && Py_UNICODE_ISUPPER(c))
+            cased = 1;
+    }
+    return cased;
+}
+
+static double log1p_int(Py_ssize_t value)
+{
+    return log1p((double)value);
+}
+
+/* The first 13 of features.OWN for one block, as features._text_features computes them. */
+static int text_row(PyObject *text, PyObject *words, PyObject *stop, PyObject *slug, Py_ssize_t slug_size,
+                    double *row)
+{
+    if (!PyUnicode_Check(text) || !PyList_Check(words)) {
+        PyErr_SetString(PyExc_TypeError, "a block is a str and a list of tokens");
+        return -1;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(words);
+    double per_word = count ? 1.0 / (double)count : 0.0;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t chars = length ? length : 1;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+
+    Py_ssize_t end = length;
+    while (end > 0 && is_closer(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    int ends = end > 0 && is_sentence_end(PyUnicode_READ(kind, data, end - 1));
+
+    Py_ssize_t parts = 0, capitals = 0, uppers = 0, digits = 0, dots = 0, both = 0, separators_only = 0;
+    Py_ssize_t sentences = ends;
+    Py_ssize_t part_start = -1;
+    for (Py_ssize_t i = 0; i <= length; i++) {
+        Py_UCS4 c = i < length ? PyUnicode_READ(kind, data, i) : ' ';
+        if (i < length) {
+            if (c >= '0' && c <= '9')
+                digits++;
+            else {
+                int punctuation = is_punctuation(c), separator = is_separator(c);
+                if (punctuation && separator)
+                    both++;
+                else if (punctuation)
+                    dots++;
+                else if (separator)
+                    separators_only++;
+            }
+            if ((c == '.' || c == '?' || c == '!') && i + 1 < length && PyUnicode_READ(kind, data, i + 1) == ' ')
+                sentences++;
+        }
+        if (Py_UNICODE_ISSPACE(c)) {
+            if (part_start >= 0) {
+                parts++;
+                capitals += Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, part_start)) ? 1 : 0;
+                uppers += span_isupper(kind, data, part_start, i);
+                part_start = -1;
+            }
+        }
+        else if (part_start < 0)
+            part_start = i;
+    }
+    double per_part = 1.0 / (double)(parts ? parts : 1);
+
+    Py_ssize_t stop_words = 0, letters = 0, long_words = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *word = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "a token is a str");
+            return -1;
+        }
+        int found = PySet_Contains(stop, word);
+        if (found < 0)
+            return -1;
+        stop_words += found;
+        Py_ssize_t size = PyUnicode_GET_LENGTH(word);
+        letters += size;
+        long_words += size > LONG_WORD;
+    }
+    double slug_cover = 0.0;
+    if (slug_size) {
+        PyObject *distinct = PySet_New(words);
+        if (distinct == NULL)
+            return -1;
+        PyObject *iterator = PyObject_GetIter(slug), *key;
+        if (iterator == NULL) {
+            Py_DECREF(distinct);
+            return -1;
+        }
+        Py_ssize_t covered = 0;
+        while ((key = PyIter_Next(iterator)) != NULL) {
+            int found = PySet_Contains(distinct, key);
+            Py_DECREF(key);
+            if (found < 0)
+                break;
+            covered += found;
+        }
+        Py_DECREF(iterator);
+        if (PyErr_Occurred()) {
+            Py_DECREF(distinct);
+            return -1;
+        }
+        Py_DECREF(distinct);
+        slug_cover = (double)covered / (double)slug_size;
+    }
+    Py_ssize_t separators = both + separators_only;
+    row[0] = log1p_int(count);
+    row[1] = log1p_int(length);
+    row[2] = ends ? 1.0 : 0.0;
+    row[3] = (double)stop_words * per_word;
+    row[4] = (double)capitals * per_part;
+    row[5] = (double)uppers * per_part;
+    row[6] = (double)digits / (double)chars;
+    row[7] = (double)(dots + both) / (double)chars;
+    row[8] = (double)(separators < MAX_SEPARATORS ? separators : MAX_SEPARATORS) / (double)MAX_SEPARATORS;
+    row[9] = log1p_int(sentences);
+    row[10] = (double)letters * per_word;
+    row[11] = (double)long_words * per_word;
+    row[12] = slug_cover;
+    return 0;
+}
+
+/* text_features(texts, tokens, stop, slug): the text-feature columns of the blocks, one list per feature. */
+static PyObject *text_features(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *tokens, *stop, *slug;
+    if (!PyArg_ParseTuple(args, "O!O!OO", &PyList_Type, &texts, &PyList_Type, &tokens, &stop, &slug))
+        return NULL;
+    if (!PyAnySet_Check(stop) || !PyAnySet_Check(slug)) {
+        PyErr_SetString(PyExc_TypeError, "stop words and slug words are sets");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    if (PyList_GET_SIZE(tokens) != count) {
+        PyErr_SetString(PyExc_ValueError, "one token list per text");
+        return NULL;
+    }
+    Py_ssize_t slug_size = PySet_GET_SIZE(slug);
+    PyObject *columns = PyList_New(TEXT_FEATURES);
+    if (columns == NULL)
+        return NULL;
+    for (int j = 0; j < TEXT_FEATURES; j++) {
+        PyObject *column = PyList_New(count);
+        if (column == NULL) {
+            Py_DECREF(columns);
+            return NULL;
+        }
+        PyList_SET_ITEM(columns, j, column);
+    }
+    double row[TEXT_FEATURES];
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (text_row(PyList_GET_ITEM(texts, i), PyList_GET_ITEM(tokens, i), stop, slug, slug_size, row) < 0) {
+            Py_DECREF(columns);
+            return NULL;
+        }
+        for (int j = 0; j < TEXT_FEATURES; j++) {
+            PyObject *value = PyFloat_FromDouble(row[j]);
+            if (value == NULL) {
+                Py_DECREF(columns);
+                return NULL;
+            }
+            PyList_SET_ITEM(PyList_GET_ITEM(columns, j), i, value);
+        }
+    }
+    return columns;
+}
+
+/* window_means(values, radius): the mean over each position's window of radius either side. */
+static PyObject *window_means(PyObject *module, PyObject *args)
+{
+    PyObject *sequence;
+    Py_ssize_t radius;
+    if (!PyArg_ParseTuple(args, "On", &sequence, &radius))
+        return NULL;
+    Py_ssize_t count;
+    double *values = as_doubles(sequence, &count);
+    if (values == NULL)
+        return NULL;
+    double *sums = PyMem_Malloc((count + 1) * sizeof(double));
+    if (sums == NULL) {
+        PyMem_Free(values);
+        return PyErr_NoMemory();
+    }
+    sums[0] = 0.0;
+    for (Py_ssize_t k = 0; k < count; k++)
+        sums[k + 1] = sums[k] + values[k];
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t low = k - radius > 0 ? k - radius : 0;
+        Py_ssize_t high = k + radius + 1 < count ? k + radius + 1 : count;
+        values[k] = (sums[high] - sums[low]) / (double)(high - low);
+    }
+    PyObject *result = list_of_doubles(values, count);
+    PyMem_Free(sums);
+    PyMem_Free(values);
+    return result;
+}
+
+/* -------------------------------------------------------- context features */
+
+#define CONTEXT_FEATURES 20
+#define HOT 0.5
+#define MISSING (-1.0)
+
+static double window_mean(const double *sums, Py_ssize_t low, Py_ssize_t high)
+{
+    return high > low ? (sums[high] - sums[low]) / (double)(high - low) : MISSING;
+}
+
+/* context_features(q, words): context.context_features, one tuple of CONTEXT per candidate. */
+static PyObject *context_features(PyObject *module, PyObject *args)
+{
+    PyObject *probabilities, *word_counts;
+    if (!PyArg_ParseTuple(args, "OO", &probabilities, &word_counts))
+        return NULL;
+    Py_ssize_t count, counted;
+    double *q = as_doubles(probabilities, &count);
+    if (q == NULL)
+        return NULL;
+    double *words = as_doubles(word_counts, &counted);
+    if (words == NULL) {
+        PyMem_Free(q);
+        return NULL;
+    }
+    PyObject *rows = NULL;
+    double *sums = NULL, *weighted = NULL, *weights = NULL, *hot_words = NULL, *max_before = NULL,
+           *max_after = NULL;
+    Py_ssize_t *near = NULL;
+    if (counted != count) {
+        PyErr_SetString(PyExc_ValueError, "one word count per probability");
+        goto done;
+    }
+    size_t size = (size_t)(count + 1);
+    sums = PyMem_Malloc(size * sizeof(double));
+    weighted = PyMem_Malloc(size * sizeof(double));
+    weights = PyMem_Malloc(size * sizeof(double));
+    hot_words = PyMem_Malloc(size * sizeof(double));
+    max_before = PyMem_Malloc(size * sizeof(double));
+    max_after = PyMem_Malloc(size * sizeof(double));
+    near = PyMem_Malloc(size * sizeof(Py_ssize_t));
+    if (!sums || !weighted || !weights || !hot_words || !max_before || !max_after || !near) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    sums[0] = weighted[0] = weights[0] = hot_words[0] = 0.0;
+    Py_ssize_t first = count, last = -1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        sums[k + 1] = sums[k] + q[k];
+        weighted[k + 1] = weighted[k] + q[k] * (words[k] + 1.0);
+        weights[k + 1] = weights[k] + (words[k] + 1.0);
+        hot_words[k + 1] = hot_words[k] + (q[k] >= HOT ? words[k] : 0.0);
+        if (q[k] >= HOT) {
+            if (first == count)
+                first = k;
+            last = k;
+        }
+    }
+    int hot = last >= 0;
+    double total_hot = hot_words[count] != 0.0 ? hot_words[count] : 1.0;
+    double best = 0.0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        max_before[k] = best;
+        if (q[k] > best)
+            best = q[k];
+    }
+    best = 0.0;
+    for (Py_ssize_t k = count - 1; k >= 0; k--) {
+        max_after[k] = best;
+        if (q[k] > best)
+            best = q[k];
+    }
+    Py_ssize_t previous = -count;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (q[k] >= HOT)
+            previous = k;
+        near[k] = k - previous;
+    }
+    Py_ssize_t following = 2 * count;
+    for (Py_ssize_t k = count - 1; k >= 0; k--) {
+        if (q[k] >= HOT)
+            following = k;
+        if (following - k < near[k])
+            near[k] = following - k;
+    }
+    double page_mean = count ? sums[count] / (double)count : 0.0;
+    double page_share = count ? weighted[count] / weights[count] : 0.0;
+    rows = PyList_New(count);
+    if (rows == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        double row[CONTEXT_FEATURES];
+        Py_ssize_t distance = near[k] < count ? near[k] : count;
+        row[0] = q[k];
+        row[1] = k > 0 ? q[k - 1] : MISSING;
+        row[2] = k + 1 < count ? q[k + 1] : MISSING;
+        row[3] = k > 1 ? q[k - 2] : MISSING;
+        row[4] = k + 2 < count ? q[k + 2] : MISSING;
+        row[5] = window_mean(sums, k - 5 > 0 ? k - 5 : 0, k);
+        row[6] = window_mean(sums, k + 1, k + 6 < count ? k + 6 : count);
+        row[7] = window_mean(sums, k - 20 > 0 ? k - 20 : 0, k);
+        row[8] = window_mean(sums, k + 1, k + 21 < count ? k + 21 : count);
+        row[9] = k ? weighted[k] / weights[k] : MISSING;
+        row[10] = k + 1 < count ? (weighted[count] - weighted[k + 1]) / (weights[count] - weights[k + 1]) : MISSING;
+        row[11] = max_before[k];
+        row[12] = max_after[k];
+        row[13] = page_mean;
+        row[14] = page_share;
+        row[15] = first <= k && k <= last ? 1.0 : 0.0;
+        row[16] = log1p((double)distance);
+        row[17] = hot ? (double)(k - first) / (double)(last - first + 1) : MISSING;
+        row[18] = hot_words[k] / total_hot;
+        row[19] = hot ? (total_hot - hot_words[k + 1]) / total_hot : 0.0;
+        PyObject *tuple = PyTuple_New(CONTEXT_FEATURES);
+        if (tuple == NULL) {
+            Py_CLEAR(rows);
+            goto done;
+        }
+        PyList_SET_ITEM(rows, k, tuple);
+        for (int j = 0; j < CONTEXT_FEATURES; j++) {
+            PyObject *value = PyFloat_FromDouble(row[j]);
+            if (value == NULL) {
+                Py_CLEAR(rows);
+                goto done;
+            }
+            PyTuple_SET_ITEM(tuple, j, value);
+        }
+    }
+done:
+    PyMem_Free(q);
+    PyMem_Free(words);
+    PyMem_Free(sums);
+    PyMem_Free(weighted);
+    PyMem_Free(weights);
+    PyMem_Free(hot_words);
+    PyMem_Free(max_before);
+    PyMem_Free(max_after);
+    PyMem_Free(near);
+    return rows;
+}
+
+static PyMethodDef methods[] = {
+    {"text_features", text_features, METH_VARARGS,
+     "text_features(texts, tokens, stop, slug): the 13 text-feature columns of the blocks."},
+    {"window_means", window_means, METH_VARARGS,
+     "window_means(values, radius): the mean of values over each position's window."},
+    {"context_features", context_features, METH_VARARGS,
+     "context_features(q, words): one row of the context features per candidate."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_native", "The article finder's per-block work in C.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__native(void)
+{
+    if (PyType_Ready(&ForestType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&ForestType);
+    if (PyModule_AddObject(module, "Forest", (PyObject *)&ForestType) < 0) {
+        Py_DECREF(&ForestType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

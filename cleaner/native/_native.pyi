@@ -1,0 +1,20 @@
+from collections.abc import Sequence
+from typing import final
+
+Arrays = tuple[Sequence[int], Sequence[float], Sequence[int], Sequence[int], Sequence[float], Sequence[float]]
+
+@final
+class Forest:
+    def __init__(
+        self,
+        base: float,
+        trees: Sequence[Arrays],
+    ) -> None: ...
+    def scores(self, rows: Sequence[Sequence[float]], contexts: Sequence[Sequence[float]]) -> list[float]: ...
+    def contributions(self, row: Sequence[float]) -> list[float]: ...
+
+def text_features(
+    texts: list[str], tokens: list[list[str]], stop: frozenset[str] | set[str], slug: frozenset[str] | set[str]
+) -> list[list[float]]: ...
+def window_means(values: Sequence[float], radius: int) -> list[float]: ...
+def context_features(q: Sequence[float], words: Sequence[int]) -> list[tuple[float, ...]]: ...

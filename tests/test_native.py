@@ -20,7 +20,9 @@ from test_properties import documents, mixed_documents
 from cleaner import Cleaner, InvalidInputError, native
 from cleaner.document.finder.context import context_features
 from cleaner.document.finder.features import _text_features, _window_means, block_features
+from cleaner.document.finder.model import _sigmoid as sigmoid
 from cleaner.document.finder.model import builtin_model
+from cleaner.document.finder.smoothing import viterbi
 from cleaner.document.language import stopwords
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +104,30 @@ def test_tree_scores_and_contributions_match(values: list[float]) -> None:
     compiled = (trees.scores([row], [context]), trees.contributions(row + context))
     with native.disabled():
         python = (trees.scores([row], [context]), trees.contributions(row + context))
+    assert _exact(compiled) == _exact(python)
+
+
+@needs_extension
+@given(st.lists(st.floats(min_value=0, max_value=1), max_size=80), st.floats(min_value=0, max_value=3))
+def test_viterbi_matches(probabilities: list[float], strength: float) -> None:
+    hmm = builtin_model().spec.hmm
+    compiled = viterbi(probabilities, hmm, strength)
+    with native.disabled():
+        python = viterbi(probabilities, hmm, strength)
+    assert compiled == python
+
+
+@needs_extension
+@given(st.lists(st.floats(min_value=-3, max_value=12, allow_nan=False), min_size=WIDTH, max_size=WIDTH))
+def test_first_stage_probabilities_match(values: list[float]) -> None:
+    spec = builtin_model().spec.stage1
+    row = tuple(values[: len(spec.w)])
+    linear = getattr(native.built(), "linear", None)
+    if linear is None:
+        pytest.skip("Python 3.12 or later: the first stage runs in Python (its sum compensates)")
+    compiled = linear([row], spec.w, spec.b)
+    with native.disabled():
+        python = [sigmoid(spec.b + sum(w * x for w, x in zip(spec.w, row, strict=True)))]
     assert _exact(compiled) == _exact(python)
 
 

@@ -1,6 +1,6 @@
 /* The article finder's per-block work in C: the boosted trees (score and path
- * contributions), the text features of a block, window means and the
- * second stage's context features.
+ * contributions), the text features of a block, window means, the second
+ * stage's context features, the first stage's probabilities and the HMM.
  *
  * Every result is the pure-Python path's, bit for bit: the same IEEE double
  * operations in the same order (built with -ffp-contract=off, never fast-math),
@@ -711,6 +711,122 @@ done:
     return rows;
 }
 
+/* --------------------------------------------------------- stage 1, HMM */
+
+static double sigmoid(double z)
+{
+    if (z >= 0)
+        return 1.0 / (1.0 + exp(-z));
+    double e = exp(z);
+    return e / (1.0 + e);
+}
+
+#if PY_VERSION_HEX < 0x030C0000
+/* linear(rows, weights, bias): sigmoid(bias + sum(w * x)) of each row, the sum added in order as the
+ * builtin sum adds floats before Python 3.12 (3.12 compensates, so there the Python path computes it). */
+static PyObject *linear(PyObject *module, PyObject *args)
+{
+    PyObject *rows, *weight_list;
+    double bias;
+    if (!PyArg_ParseTuple(args, "OOd", &rows, &weight_list, &bias))
+        return NULL;
+    Py_ssize_t width;
+    double *weights = as_doubles(weight_list, &width);
+    if (weights == NULL)
+        return NULL;
+    PyObject *fast = PySequence_Fast(rows, "rows must be a sequence");
+    if (fast == NULL) {
+        PyMem_Free(weights);
+        return NULL;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    PyObject *result = PyList_New(count);
+    for (Py_ssize_t i = 0; result != NULL && i < count; i++) {
+        Py_ssize_t size;
+        double *x = as_doubles(PySequence_Fast_GET_ITEM(fast, i), &size);
+        if (x == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        if (size != width) {
+            PyMem_Free(x);
+            PyErr_SetString(PyExc_ValueError, "one weight per feature");
+            Py_CLEAR(result);
+            break;
+        }
+        double total = 0.0;
+        for (Py_ssize_t j = 0; j < width; j++)
+            total += weights[j] * x[j];
+        PyMem_Free(x);
+        PyObject *value = PyFloat_FromDouble(sigmoid(bias + total));
+        if (value == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, i, value);
+    }
+    Py_DECREF(fast);
+    PyMem_Free(weights);
+    return result;
+}
+#endif
+
+/* viterbi(probabilities, t00, t01, t10, t11, start0, start1, prior0, prior1, epsilon): smoothing.viterbi with
+ * the transitions and start already scaled by the strength and the priors' logarithms taken. */
+static PyObject *viterbi(PyObject *module, PyObject *args)
+{
+    PyObject *sequence;
+    double t00, t01, t10, t11, start0, start1, prior0, prior1, epsilon;
+    if (!PyArg_ParseTuple(args, "Oddddddddd", &sequence, &t00, &t01, &t10, &t11, &start0, &start1, &prior0,
+                          &prior1, &epsilon))
+        return NULL;
+    Py_ssize_t count;
+    double *p = as_doubles(sequence, &count);
+    if (p == NULL)
+        return NULL;
+    if (count == 0) {
+        PyMem_Free(p);
+        return PyList_New(0);
+    }
+    unsigned char *back = PyMem_Malloc(2 * (size_t)count);
+    if (back == NULL) {
+        PyMem_Free(p);
+        return PyErr_NoMemory();
+    }
+    double high = 1.0 - epsilon;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        double v = p[k];
+        if (epsilon > v)
+            v = epsilon;
+        if (high < v)
+            v = high;
+        p[k] = v;
+    }
+    double s0 = start0 + log(1.0 - p[0]) - prior0;
+    double s1 = start1 + log(p[0]) - prior1;
+    for (Py_ssize_t k = 1; k < count; k++) {
+        double stay0 = s0 + t00, switch0 = s1 + t10;
+        double stay1 = s1 + t11, switch1 = s0 + t01;
+        back[2 * k] = stay0 >= switch0 ? 0 : 1;
+        back[2 * k + 1] = switch1 >= stay1 ? 0 : 1;
+        s0 = (switch0 > stay0 ? switch0 : stay0) + log(1.0 - p[k]) - prior0;
+        s1 = (switch1 > stay1 ? switch1 : stay1) + log(p[k]) - prior1;
+    }
+    PyObject *path = PyList_New(count);
+    if (path != NULL) {
+        long state = s1 > s0 ? 1 : 0;
+        for (Py_ssize_t k = count - 1;; k--) {
+            PyList_SET_ITEM(path, k, PyLong_FromLong(state));
+            if (k == 0)
+                break;
+            state = state ? back[2 * k + 1] : back[2 * k];
+        }
+    }
+    PyMem_Free(back);
+    PyMem_Free(p);
+    return path;
+}
+
 static PyMethodDef methods[] = {
     {"text_features", text_features, METH_VARARGS,
      "text_features(texts, tokens, stop, slug): the 13 text-feature columns of the blocks."},
@@ -718,6 +834,11 @@ static PyMethodDef methods[] = {
      "window_means(values, radius): the mean of values over each position's window."},
     {"context_features", context_features, METH_VARARGS,
      "context_features(q, words): one row of the context features per candidate."},
+#if PY_VERSION_HEX < 0x030C0000
+    {"linear", linear, METH_VARARGS, "linear(rows, weights, bias): the first stage's probability of each row."},
+#endif
+    {"viterbi", viterbi, METH_VARARGS, "viterbi(probabilities, t00, t01, t10, t11, start0, start1, prior0, "
+     "prior1, epsilon): the most likely state of each block."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -18,3 +18,16 @@ def text_features(
 ) -> list[list[float]]: ...
 def window_means(values: Sequence[float], radius: int) -> list[float]: ...
 def context_features(q: Sequence[float], words: Sequence[int]) -> list[tuple[float, ...]]: ...
+def linear(rows: Sequence[Sequence[float]], weights: Sequence[float], bias: float) -> list[float]: ...
+def viterbi(
+    probabilities: Sequence[float],
+    t00: float,
+    t01: float,
+    t10: float,
+    t11: float,
+    start0: float,
+    start1: float,
+    prior0: float,
+    prior1: float,
+    epsilon: float,
+) -> list[int]: ...

@@ -22,6 +22,7 @@ from operator import mul
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from ... import native
 from .constraints import keep_lead, outside_run
 from .context import CONTEXT, context_features
 from .features import FEATURES, block_features
@@ -147,7 +148,11 @@ class ArticleModel:
         if not self._all_columns:
             rows = [tuple(row[j] for j in self._columns) for row in rows]
         weights, bias = self.spec.stage1.w, self.spec.stage1.b
-        first = [_sigmoid(bias + sum(map(mul, weights, row))) for row in rows]
+        linear = getattr(native.extension(), "linear", None)  # built before Python 3.12 only (see _native.c)
+        if linear is not None:
+            first: list[float] = linear(rows, weights, bias)
+        else:
+            first = [_sigmoid(bias + sum(map(mul, weights, row))) for row in rows]
         context = context_features(first, [len(page.tokens[i]) for i in candidates])
         return candidates, rows, context
 

@@ -101,9 +101,9 @@ def test_tree_scores_and_contributions_match(values: list[float]) -> None:
     trees = model._trees
     split = len(model.spec.features)
     row, context = tuple(values[:split]), tuple(values[split:])
-    compiled = (trees.scores([row], [context]), trees.contributions(row + context))
+    compiled = (trees.scores([row], [context]), trees.contributions(row + context), trees.lowest(row + context))
     with native.disabled():
-        python = (trees.scores([row], [context]), trees.contributions(row + context))
+        python = (trees.scores([row], [context]), trees.contributions(row + context), trees.lowest(row + context))
     assert _exact(compiled) == _exact(python)
 
 

@@ -273,22 +273,13 @@ done:
     return result;
 }
 
-/* Each feature's share of the raw score: along each path, child value minus node value. */
-static PyObject *Forest_contributions(Forest *self, PyObject *row)
+/* Each feature's share of the raw score of x (count values): along each path, child value minus node value. */
+static double *shares(const Forest *self, const double *x, Py_ssize_t count)
 {
-    Py_ssize_t count;
-    double *x = as_doubles(row, &count);
-    if (x == NULL)
-        return NULL;
-    if (count < self->width) {
-        PyMem_Free(x);
-        PyErr_SetString(PyExc_IndexError, "a tree uses a feature the row does not have");
-        return NULL;
-    }
     double *found = PyMem_Calloc(count ? count : 1, sizeof(double));
     if (found == NULL) {
-        PyMem_Free(x);
-        return PyErr_NoMemory();
+        PyErr_NoMemory();
+        return NULL;
     }
     for (Py_ssize_t k = 0; k < self->trees; k++) {
         Py_ssize_t node = self->roots[k];
@@ -299,10 +290,53 @@ static PyObject *Forest_contributions(Forest *self, PyObject *row)
             node = child;
         }
     }
+    return found;
+}
+
+static double *row_shares(const Forest *self, PyObject *row, Py_ssize_t *count)
+{
+    double *x = as_doubles(row, count);
+    if (x == NULL)
+        return NULL;
+    if (*count < self->width) {
+        PyMem_Free(x);
+        PyErr_SetString(PyExc_IndexError, "a tree uses a feature the row does not have");
+        return NULL;
+    }
+    double *found = shares(self, x, *count);
+    PyMem_Free(x);
+    return found;
+}
+
+static PyObject *Forest_contributions(Forest *self, PyObject *row)
+{
+    Py_ssize_t count;
+    double *found = row_shares(self, row, &count);
+    if (found == NULL)
+        return NULL;
     PyObject *result = list_of_doubles(found, count);
     PyMem_Free(found);
-    PyMem_Free(x);
     return result;
+}
+
+/* The first feature with the smallest contribution, as min(range(n), key=contributions.__getitem__) finds it. */
+static PyObject *Forest_lowest(Forest *self, PyObject *row)
+{
+    Py_ssize_t count;
+    double *found = row_shares(self, row, &count);
+    if (found == NULL)
+        return NULL;
+    if (count == 0) {
+        PyMem_Free(found);
+        PyErr_SetString(PyExc_ValueError, "an empty row has no lowest contribution");
+        return NULL;
+    }
+    Py_ssize_t best = 0;
+    for (Py_ssize_t j = 1; j < count; j++)
+        if (found[j] < found[best])
+            best = j;
+    PyMem_Free(found);
+    return PyLong_FromSsize_t(best);
 }
 
 static PyMethodDef Forest_methods[] = {
@@ -310,6 +344,8 @@ static PyMethodDef Forest_methods[] = {
      "scores(rows, contexts): the raw score of each row followed by its context row."},
     {"contributions", (PyCFunction)Forest_contributions, METH_O,
      "contributions(row): each feature's share of the raw score of row."},
+    {"lowest", (PyCFunction)Forest_lowest, METH_O,
+     "lowest(row): the first feature with the smallest contribution to the raw score of row."},
     {NULL, NULL, 0, NULL},
 };
 

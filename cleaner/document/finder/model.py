@@ -132,8 +132,7 @@ class ArticleModel:
         if index in decision.outside_run:
             return "outside_prose_run"
         row, context = decision.rows[index]
-        contributions = self._trees.contributions(row + context)
-        top = min(range(len(contributions)), key=contributions.__getitem__)
+        top = self._trees.lowest(row + context)
         if top < len(self.spec.features):
             return self._names[top]
         return self._stage1_reason(row)

@@ -94,6 +94,14 @@ class Trees:
             return shares
         return self.ensemble.contributions(row)
 
+    def lowest(self, row: Sequence[float]) -> int:
+        """The first feature with the most negative contribution to the score of ``row``."""
+        if self._forest is not None and native.extension() is not None:
+            found: int = self._forest.lowest(row)
+            return found
+        contributions = self.ensemble.contributions(row)
+        return min(range(len(contributions)), key=contributions.__getitem__)
+
 
 def _expression(tree: Tree, node: int) -> str:
     feature = tree.f[node]

@@ -19,9 +19,10 @@ from test_properties import documents, mixed_documents
 
 from cleaner import Cleaner, InvalidInputError, native
 from cleaner.document.finder.context import context_features
-from cleaner.document.finder.features import _text_features, _window_means, block_features
+from cleaner.document.finder.features import RULE_GROUPS, block_features
 from cleaner.document.finder.model import _sigmoid as sigmoid
 from cleaner.document.finder.model import builtin_model
+from cleaner.document.finder.page import PageBlocks
 from cleaner.document.finder.smoothing import viterbi
 from cleaner.document.language import stopwords
 
@@ -52,31 +53,50 @@ def _exact(value: object) -> str:
     return repr(value)
 
 
-def _text_rows(texts: list[str], tokens: list[list[str]], slug: set[str]) -> tuple[str, str]:
-    built = native.built()
-    assert built is not None
-    compiled = [list(row) for row in zip(*built.text_features(texts, tokens, STOP, slug), strict=True)]
-    python = [list(_text_features(text, words, STOP, slug)) for text, words in zip(texts, tokens, strict=True)]
-    return _exact(compiled), _exact(python)
+CLASSES = ["prose", "sentence", "headline", "short", "", "list"]
+RULES = ["", "duplicate", "other", *RULE_GROUPS]
+
+
+def _features(page: PageBlocks) -> tuple[str, str]:
+    compiled = _exact(block_features(page))
+    with native.disabled():
+        python = _exact(block_features(page))
+    return compiled, python
+
+
+def _page(texts: list[str], tokens: list[list[str]], rule: list[str], candidate: list[bool], url: str) -> PageBlocks:
+    count = len(texts)
+    classes = [CLASSES[i % len(CLASSES)] for i in range(count)]
+    in_run = [i % 3 != 0 for i in range(count)]
+    return PageBlocks(texts, tokens, rule, [-1] * count, candidate, classes, in_run, "en", STOP, url)
 
 
 @needs_extension
-def test_text_features_of_every_character_kind_match() -> None:
-    # every code point below U+3000 and a few beyond, alone, doubled and inside words
+def test_block_features_of_every_character_kind_match() -> None:
+    # every code point below U+3000 and a few beyond, alone and inside words
     characters = [chr(cp) for cp in range(0x3000) if not 0xD800 <= cp < 0xE000] + ["\U0001f642", "\U0010ffff", "ǅ"]
-    texts = [c for c in characters] + [f"Ab{c}{c} cd. {c}X" for c in characters]
+    texts = characters + [f"Ab{c}{c} cd. {c}X the" for c in characters]
     tokens = [text.lower().split() for text in texts]
-    compiled, python = _text_rows(texts, tokens, {"ab", "cd"})
+    page = _page(texts, tokens, [""] * len(texts), [True] * len(texts), "https://news.test/2025/ab-cd-the")
+    compiled, python = _features(page)
     assert compiled == python
 
 
-@needs_extension
-@given(
-    st.lists(st.tuples(st.text(max_size=80), st.lists(st.sampled_from(sorted(STOP)[:50] + ["news", "x"]))), max_size=20)
+blocks = st.tuples(
+    st.text(max_size=80),
+    st.lists(st.sampled_from(sorted(STOP)[:30] + ["news", "city", "x"]), max_size=30),
+    st.sampled_from(RULES),
+    st.booleans(),
 )
-def test_text_features_match_on_any_text(blocks: list[tuple[str, list[str]]]) -> None:
-    texts, tokens = [text for text, _ in blocks], [words for _, words in blocks]
-    compiled, python = _text_rows(texts, tokens, {"news", "the"})
+
+
+@needs_extension
+@given(st.lists(blocks, max_size=40), st.sampled_from(["", "https://news.test/city-news", "https://x.test/the"]))
+def test_block_features_match_on_any_page(page_blocks: list[tuple[str, list[str], str, bool]], url: str) -> None:
+    texts, tokens, rule, candidate = (
+        (list(column) for column in zip(*page_blocks, strict=True)) if page_blocks else ([], [], [], [])
+    )
+    compiled, python = _features(_page(texts, tokens, rule, candidate, url))
     assert compiled == python
 
 
@@ -84,13 +104,12 @@ def test_text_features_match_on_any_text(blocks: list[tuple[str, list[str]]]) ->
 @given(
     st.lists(st.floats(min_value=0, max_value=1), max_size=60),
     st.lists(st.integers(min_value=0, max_value=3000), min_size=60, max_size=60),
-    st.integers(min_value=0, max_value=20),
 )
-def test_window_means_and_context_features_match(q: list[float], words: list[int], radius: int) -> None:
+def test_context_features_match(q: list[float], words: list[int]) -> None:
     words = words[: len(q)]
-    compiled = (_window_means(q, radius), context_features(q, words))
+    compiled = context_features(q, words)
     with native.disabled():
-        python = (_window_means(q, radius), context_features(q, words))
+        python = context_features(q, words)
     assert _exact(compiled) == _exact(python)
 
 

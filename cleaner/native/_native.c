@@ -1,6 +1,6 @@
 /* The article finder's per-block work in C: the boosted trees (score and path
- * contributions), the text features of a block, window means, the second
- * stage's context features, the first stage's probabilities and the HMM.
+ * contributions), the block features, the second stage's context features,
+ * the first stage's probabilities and the HMM.
  *
  * Every result is the pure-Python path's, bit for bit: the same IEEE double
  * operations in the same order (built with -ffp-contract=off, never fast-math),
@@ -530,79 +530,319 @@ static int text_row(PyObject *text, PyObject *words, PyObject *stop, PyObject *s
     return 0;
 }
 
-/* text_features(texts, tokens, stop, slug): the text-feature columns of the blocks, one list per feature. */
-static PyObject *text_features(PyObject *module, PyObject *args)
+/* The mean over each position's window of radius either side (features._window_means). */
+static void window_means(const double *values, Py_ssize_t count, Py_ssize_t radius, double *sums, double *means)
 {
-    PyObject *texts, *tokens, *stop, *slug;
-    if (!PyArg_ParseTuple(args, "O!O!OO", &PyList_Type, &texts, &PyList_Type, &tokens, &stop, &slug))
-        return NULL;
-    if (!PyAnySet_Check(stop) || !PyAnySet_Check(slug)) {
-        PyErr_SetString(PyExc_TypeError, "stop words and slug words are sets");
-        return NULL;
-    }
-    Py_ssize_t count = PyList_GET_SIZE(texts);
-    if (PyList_GET_SIZE(tokens) != count) {
-        PyErr_SetString(PyExc_ValueError, "one token list per text");
-        return NULL;
-    }
-    Py_ssize_t slug_size = PySet_GET_SIZE(slug);
-    PyObject *columns = PyList_New(TEXT_FEATURES);
-    if (columns == NULL)
-        return NULL;
-    for (int j = 0; j < TEXT_FEATURES; j++) {
-        PyObject *column = PyList_New(count);
-        if (column == NULL) {
-            Py_DECREF(columns);
-            return NULL;
-        }
-        PyList_SET_ITEM(columns, j, column);
-    }
-    double row[TEXT_FEATURES];
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (text_row(PyList_GET_ITEM(texts, i), PyList_GET_ITEM(tokens, i), stop, slug, slug_size, row) < 0) {
-            Py_DECREF(columns);
-            return NULL;
-        }
-        for (int j = 0; j < TEXT_FEATURES; j++) {
-            PyObject *value = PyFloat_FromDouble(row[j]);
-            if (value == NULL) {
-                Py_DECREF(columns);
-                return NULL;
-            }
-            PyList_SET_ITEM(PyList_GET_ITEM(columns, j), i, value);
-        }
-    }
-    return columns;
-}
-
-/* window_means(values, radius): the mean over each position's window of radius either side. */
-static PyObject *window_means(PyObject *module, PyObject *args)
-{
-    PyObject *sequence;
-    Py_ssize_t radius;
-    if (!PyArg_ParseTuple(args, "On", &sequence, &radius))
-        return NULL;
-    Py_ssize_t count;
-    double *values = as_doubles(sequence, &count);
-    if (values == NULL)
-        return NULL;
-    double *sums = PyMem_Malloc((count + 1) * sizeof(double));
-    if (sums == NULL) {
-        PyMem_Free(values);
-        return PyErr_NoMemory();
-    }
     sums[0] = 0.0;
     for (Py_ssize_t k = 0; k < count; k++)
         sums[k + 1] = sums[k] + values[k];
     for (Py_ssize_t k = 0; k < count; k++) {
         Py_ssize_t low = k - radius > 0 ? k - radius : 0;
         Py_ssize_t high = k + radius + 1 < count ? k + radius + 1 : count;
-        values[k] = (sums[high] - sums[low]) / (double)(high - low);
+        means[k] = (sums[high] - sums[low]) / (double)(high - low);
     }
-    PyObject *result = list_of_doubles(values, count);
+}
+
+/* Rule groups the rule-context features ask for, as bits (every other group is none of them). */
+enum { META = 1, COMMENTS = 2, FOOTER = 4, RELATED = 8, CTA = 16 };
+
+static int group_bits(PyObject *groups, PyObject *rule)
+{
+    PyObject *group = PyDict_GetItemWithError(groups, rule);
+    if (group == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    if (!PyUnicode_Check(group))
+        return 0;
+    if (PyUnicode_CompareWithASCIIString(group, "meta") == 0)
+        return META;
+    if (PyUnicode_CompareWithASCIIString(group, "comments") == 0)
+        return COMMENTS;
+    if (PyUnicode_CompareWithASCIIString(group, "footer") == 0)
+        return FOOTER;
+    if (PyUnicode_CompareWithASCIIString(group, "related") == 0)
+        return RELATED;
+    if (PyUnicode_CompareWithASCIIString(group, "cta") == 0)
+        return CTA;
+    return 0;
+}
+
+static int equals(PyObject *text, const char *ascii)
+{
+    return PyUnicode_Check(text) && PyUnicode_CompareWithASCIIString(text, ascii) == 0;
+}
+
+/* The first k whose gap before it holds the group (count if none). */
+static Py_ssize_t first_with(const int *gaps, Py_ssize_t count, int group)
+{
+    for (Py_ssize_t k = 0; k < count; k++)
+        if (gaps[k] & group)
+            return k;
+    return count;
+}
+
+#define BLOCK_FEATURES 61
+#define SHORT_WORDS 4
+
+/* block_features(texts, tokens, rule, classes, in_run, candidates, stop, slug, english, groups): one row of
+ * features.FEATURES per candidate, each column computed as features.block_features computes it. */
+static PyObject *block_features(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *tokens, *rule, *classes, *in_run_list, *candidate_list, *stop, *slug, *groups;
+    int english;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!OOpO!", &PyList_Type, &texts, &PyList_Type, &tokens, &PyList_Type,
+                          &rule, &PyList_Type, &classes, &PyList_Type, &in_run_list, &PyList_Type, &candidate_list,
+                          &stop, &slug, &english, &PyDict_Type, &groups))
+        return NULL;
+    if (!PyAnySet_Check(stop) || !PyAnySet_Check(slug)) {
+        PyErr_SetString(PyExc_TypeError, "stop words and slug words are sets");
+        return NULL;
+    }
+    Py_ssize_t blocks = PyList_GET_SIZE(texts), count = PyList_GET_SIZE(candidate_list);
+    if (PyList_GET_SIZE(tokens) != blocks || PyList_GET_SIZE(rule) != blocks || PyList_GET_SIZE(classes) != blocks ||
+        PyList_GET_SIZE(in_run_list) != blocks) {
+        PyErr_SetString(PyExc_ValueError, "every list holds one entry per block");
+        return NULL;
+    }
+    if (count == 0)
+        return PyList_New(0);
+    PyObject *rows = NULL, *counts = NULL, *keys = NULL, *space = NULL;
+    Py_ssize_t *index = PyMem_Malloc(count * sizeof(Py_ssize_t));
+    Py_ssize_t *words = PyMem_Malloc(count * sizeof(Py_ssize_t));
+    int *gaps = PyMem_Calloc(count + 1, sizeof(int));
+    Py_ssize_t *sizes = PyMem_Malloc((count + 1) * sizeof(Py_ssize_t));
+    double *x = PyMem_Malloc((size_t)count * BLOCK_FEATURES * sizeof(double));
+    double *prose = PyMem_Malloc(count * sizeof(double));
+    double *column = PyMem_Malloc(count * sizeof(double));
+    double *means = PyMem_Malloc(count * sizeof(double));
+    double *sums = PyMem_Malloc((count + 1) * sizeof(double));
+    if (!index || !words || !gaps || !sizes || !x || !prose || !column || !means || !sums) {
+        PyErr_NoMemory();
+        goto done;
+    }
+#define X(k, j) x[(k) * BLOCK_FEATURES + (j)]
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(candidate_list, k));
+        if (i == -1 && PyErr_Occurred())
+            goto done;
+        if (i < 0 || i >= blocks || (k > 0 && i <= index[k - 1])) {
+            PyErr_SetString(PyExc_ValueError, "candidates are increasing block indexes");
+            goto done;
+        }
+        index[k] = i;
+        PyObject *block_tokens = PyList_GET_ITEM(tokens, i);
+        if (!PyList_Check(block_tokens)) {
+            PyErr_SetString(PyExc_TypeError, "a block's tokens are a list");
+            goto done;
+        }
+        words[k] = PyList_GET_SIZE(block_tokens);
+        PyObject *cls = PyList_GET_ITEM(classes, i);
+        prose[k] = equals(cls, "prose") || equals(cls, "sentence") ? 1.0 : 0.0;
+    }
+
+    /* own: the text, repeats on the page, the rule and the heuristic's view */
+    Py_ssize_t slug_size = PySet_GET_SIZE(slug);
+    counts = PyDict_New();
+    keys = PyList_New(count);
+    space = PyUnicode_FromString(" ");
+    if (counts == NULL || keys == NULL || space == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t i = index[k];
+        double *row = &X(k, 0);
+        if (text_row(PyList_GET_ITEM(texts, i), PyList_GET_ITEM(tokens, i), stop, slug, slug_size, row) < 0)
+            goto done;
+        PyObject *key = PyUnicode_Join(space, PyList_GET_ITEM(tokens, i));
+        if (key == NULL)
+            goto done;
+        PyList_SET_ITEM(keys, k, key);
+        PyObject *seen = PyDict_GetItemWithError(counts, key);
+        if (seen == NULL && PyErr_Occurred())
+            goto done;
+        Py_ssize_t before = seen == NULL ? 0 : PyLong_AsSsize_t(seen);
+        PyObject *after = PyLong_FromSsize_t(before + 1);
+        if (after == NULL || PyDict_SetItem(counts, key, after) < 0) {
+            Py_XDECREF(after);
+            goto done;
+        }
+        Py_DECREF(after);
+        row[14] = seen == NULL ? 1.0 : 0.0;
+        PyObject *cls = PyList_GET_ITEM(classes, i);
+        row[15] = equals(PyList_GET_ITEM(rule, i), "duplicate") ? 1.0 : 0.0;
+        row[16] = equals(cls, "prose") ? 1.0 : 0.0;
+        row[17] = equals(cls, "headline") ? 1.0 : 0.0;
+        int truth = PyObject_IsTrue(PyList_GET_ITEM(in_run_list, i));
+        if (truth < 0)
+            goto done;
+        row[18] = truth ? 1.0 : 0.0;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t repeats = PyLong_AsSsize_t(PyDict_GetItem(counts, PyList_GET_ITEM(keys, k)));
+        X(k, 13) = log((double)repeats);
+    }
+
+    /* position */
+    Py_ssize_t total = 0, longest = 0, run_start = -1, run_end = -1, prose_words = 0, short_blocks = 0;
+    Py_ssize_t most = 0, run_words = 0;
+    double best = -1.0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        total += words[k];
+        double weight = (double)words[k] * (1.0 + prose[k]);
+        if (weight > best) {
+            best = weight;
+            longest = k;
+        }
+        if (X(k, 18) != 0.0) {
+            if (run_start < 0)
+                run_start = k;
+            run_end = k;
+            run_words += words[k];
+        }
+        if (prose[k] != 0.0)
+            prose_words += words[k];
+        short_blocks += words[k] < SHORT_WORDS;
+        if (words[k] > most)
+            most = words[k];
+    }
+    int run = run_start >= 0;
+    if (!run) {
+        run_start = 0;
+        run_end = count - 1;
+    }
+    if (total == 0)
+        total = 1;
+    Py_ssize_t run_length = run_end - run_start + 1, before = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        double *row = &X(k, 19);
+        row[0] = (double)k / (double)count;
+        row[1] = (double)index[k] / (double)blocks;
+        row[2] = (double)before / (double)total;
+        row[3] = (double)(total - before - words[k]) / (double)total;
+        row[4] = (double)(k - longest) / (double)count;
+        row[5] = log1p_int(k > longest ? k - longest : longest - k);
+        row[6] = (double)(k - run_start) / (double)count;
+        row[7] = (double)(k - run_end) / (double)count;
+        row[8] = run ? (double)(k - run_start) / (double)run_length : 0.0;
+        row[9] = 0.0;
+        before += words[k];
+    }
+    for (Py_ssize_t start = 0; start < count;) {
+        Py_ssize_t end = start;
+        while (end < count && words[end] < SHORT_WORDS)
+            end++;
+        if (end > start) {
+            for (Py_ssize_t k = start; k < end; k++)
+                X(k, 28) = log1p_int(end - start);
+            start = end;
+        }
+        else
+            start++;
+    }
+
+    /* page */
+    double page[8] = {
+        log1p_int(count),
+        log1p_int(total),
+        (double)prose_words / (double)total,
+        (double)short_blocks / (double)count,
+        (double)(blocks - count) / (double)blocks,
+        (double)most / (double)total,
+        (double)run_words / (double)total,
+        english ? 1.0 : 0.0,
+    };
+    for (Py_ssize_t k = 0; k < count; k++)
+        memcpy(&X(k, 29), page, sizeof(page));
+
+    /* neighbours: log words at -3..+3, stop-word shares either side */
+    static const int offsets[6] = {-3, -2, -1, 1, 2, 3};
+    for (Py_ssize_t k = 0; k < count; k++) {
+        for (int o = 0; o < 6; o++) {
+            Py_ssize_t n = k + offsets[o];
+            X(k, 37 + o) = n >= 0 && n < count ? X(n, 0) : -1.0;
+        }
+        X(k, 43) = k > 0 ? X(k - 1, 3) : -1.0;
+        X(k, 44) = k + 1 < count ? X(k + 1, 3) : -1.0;
+    }
+
+    /* windows */
+    struct { int source; Py_ssize_t radius; } windows[6] = {{-1, 5}, {-1, 15}, {0, 5}, {-2, 5}, {3, 5}, {2, 15}};
+    for (int w = 0; w < 6; w++) {
+        for (Py_ssize_t k = 0; k < count; k++) {
+            int source = windows[w].source;
+            column[k] = source == -1 ? prose[k] : source == -2 ? (words[k] < SHORT_WORDS ? 1.0 : 0.0) : X(k, source);
+        }
+        window_means(column, count, windows[w].radius, sums, means);
+        for (Py_ssize_t k = 0; k < count; k++)
+            X(k, 45 + w) = means[k];
+    }
+
+    /* rules: what the rules dropped between each candidate and the next, and anywhere before it */
+    Py_ssize_t previous = -1;
+    for (Py_ssize_t k = 0; k <= count; k++) {
+        Py_ssize_t next = k < count ? index[k] : blocks;
+        for (Py_ssize_t j = previous + 1; j < next; j++) {
+            int bits = group_bits(groups, PyList_GET_ITEM(rule, j));
+            if (bits < 0)
+                goto done;
+            gaps[k] |= bits;
+        }
+        sizes[k] = next - previous - 1;
+        previous = next;
+    }
+    Py_ssize_t comments = first_with(gaps, count, COMMENTS), footer = first_with(gaps, count, FOOTER);
+    Py_ssize_t related = first_with(gaps, count, RELATED), cta = first_with(gaps, count, CTA), last_meta = 0;
+    for (Py_ssize_t k = count - 1; k > 0; k--)
+        if (gaps[k] & META) {
+            last_meta = k;
+            break;
+        }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        double *row = &X(k, 51);
+        row[0] = gaps[k] & META ? 1.0 : 0.0;
+        row[1] = gaps[k] & COMMENTS ? 1.0 : 0.0;
+        row[2] = gaps[k + 1] & META ? 1.0 : 0.0;
+        row[3] = k >= comments ? 1.0 : 0.0;
+        row[4] = k >= footer ? 1.0 : 0.0;
+        row[5] = k >= related ? 1.0 : 0.0;
+        row[6] = k < last_meta ? 1.0 : 0.0;
+        row[7] = k >= cta ? 1.0 : 0.0;
+        row[8] = log1p_int(sizes[k]);
+        row[9] = log1p_int(sizes[k + 1]);
+    }
+
+    rows = PyList_New(count);
+    if (rows == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *tuple = PyTuple_New(BLOCK_FEATURES);
+        if (tuple == NULL) {
+            Py_CLEAR(rows);
+            goto done;
+        }
+        PyList_SET_ITEM(rows, k, tuple);
+        for (int j = 0; j < BLOCK_FEATURES; j++) {
+            PyObject *value = PyFloat_FromDouble(X(k, j));
+            if (value == NULL) {
+                Py_CLEAR(rows);
+                goto done;
+            }
+            PyTuple_SET_ITEM(tuple, j, value);
+        }
+    }
+#undef X
+done:
+    Py_XDECREF(counts);
+    Py_XDECREF(keys);
+    Py_XDECREF(space);
+    PyMem_Free(index);
+    PyMem_Free(words);
+    PyMem_Free(gaps);
+    PyMem_Free(sizes);
+    PyMem_Free(x);
+    PyMem_Free(prose);
+    PyMem_Free(column);
+    PyMem_Free(means);
     PyMem_Free(sums);
-    PyMem_Free(values);
-    return result;
+    return rows;
 }
 
 /* -------------------------------------------------------- context features */
@@ -864,10 +1104,9 @@ static PyObject *viterbi(PyObject *module, PyObject *args)
 }
 
 static PyMethodDef methods[] = {
-    {"text_features", text_features, METH_VARARGS,
-     "text_features(texts, tokens, stop, slug): the 13 text-feature columns of the blocks."},
-    {"window_means", window_means, METH_VARARGS,
-     "window_means(values, radius): the mean of values over each position's window."},
+    {"block_features", block_features, METH_VARARGS,
+     "block_features(texts, tokens, rule, classes, in_run, candidates, stop, slug, english, groups): "
+     "one row of the finder's block features per candidate."},
     {"context_features", context_features, METH_VARARGS,
      "context_features(q, words): one row of the context features per candidate."},
 #if PY_VERSION_HEX < 0x030C0000

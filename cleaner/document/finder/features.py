@@ -1,7 +1,7 @@
 """Block features for the article finder: one row of numbers per candidate block (no site strings).
 
-The text features and window means run in the C extension where it is on
-(``cleaner.native``); the functions here are the reference it matches bit for bit.
+Where the C extension is on (``cleaner.native``), it computes every row; the
+functions here are the reference it matches bit for bit.
 
 Groups, in ``FEATURES`` order:
 
@@ -88,6 +88,13 @@ def block_features(page: PageBlocks) -> tuple[list[int], list[Row]]:
     candidates = [index for index, candidate in enumerate(page.candidate) if candidate]
     if not candidates:
         return candidates, []
+    built = native.extension()
+    if built is not None:
+        stop, slug, english = _stop(page), slug_words(page.url), page.language == "en"
+        rows: list[Row] = built.block_features(
+            page.texts, page.tokens, page.rule, page.classes, page.in_run, candidates, stop, slug, english, RULE_GROUPS
+        )
+        return candidates, rows
     words = [len(page.tokens[i]) for i in candidates]
     columns = _own(page, candidates, words)
     prose = [1.0 if page.classes[i] in ("prose", "sentence") else 0.0 for i in candidates]
@@ -99,16 +106,9 @@ def block_features(page: PageBlocks) -> tuple[list[int], list[Row]]:
 
 
 def _own(page: PageBlocks, candidates: Sequence[int], words: Sequence[int]) -> list[list[float]]:
-    stop = page.stopwords or stopwords("en") or frozenset()
-    slug = slug_words(page.url)
-    built = native.extension()
-    if built is not None:
-        columns: list[list[float]] = built.text_features(
-            [page.texts[i] for i in candidates], [page.tokens[i] for i in candidates], stop, slug
-        )
-    else:
-        rows = [_text_features(page.texts[i], page.tokens[i], stop, slug) for i in candidates]
-        columns = [list(column) for column in zip(*rows, strict=True)]
+    stop, slug = _stop(page), slug_words(page.url)
+    rows = [_text_features(page.texts[i], page.tokens[i], stop, slug) for i in candidates]
+    columns = [list(column) for column in zip(*rows, strict=True)]
     keys = [" ".join(page.tokens[i]) for i in candidates]
     counts: dict[str, int] = {}
     for key in keys:
@@ -125,6 +125,10 @@ def _own(page: PageBlocks, candidates: Sequence[int], words: Sequence[int]) -> l
     columns.append([1.0 if page.classes[i] == "headline" else 0.0 for i in candidates])
     columns.append([1.0 if page.in_run[i] else 0.0 for i in candidates])
     return columns
+
+
+def _stop(page: PageBlocks) -> frozenset[str]:
+    return page.stopwords or stopwords("en") or frozenset()
 
 
 def _text_features(text: str, words: list[str], stop: frozenset[str], slug: set[str]) -> Row:
@@ -289,10 +293,6 @@ def _shifted(values: list[float], offset: int, fill: float = -1.0) -> list[float
 
 def _window_means(values: Sequence[float], radius: int) -> list[float]:
     """The mean of ``values`` over each position's window of ``radius`` either side."""
-    built = native.extension()
-    if built is not None:
-        found: list[float] = built.window_means(values, radius)
-        return found
     sums = [0.0]
     for value in values:
         sums.append(sums[-1] + value)

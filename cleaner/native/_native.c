@@ -40,6 +40,26 @@ static double *as_doubles(PyObject *sequence, Py_ssize_t *size)
     return values;
 }
 
+/* The values most rows hold, made once: a row of 61 features is mostly 0.0, 1.0 and -1.0. */
+static PyObject *zero, *one, *minus_one;
+
+/* A float object of value (a shared one for +0.0, 1.0 and -1.0). */
+static PyObject *as_float(double value)
+{
+    PyObject *shared = NULL;
+    if (value == 0.0 && !signbit(value))
+        shared = zero;
+    else if (value == 1.0)
+        shared = one;
+    else if (value == -1.0)
+        shared = minus_one;
+    if (shared != NULL) {
+        Py_INCREF(shared);
+        return shared;
+    }
+    return PyFloat_FromDouble(value);
+}
+
 static PyObject *list_of_doubles(const double *values, Py_ssize_t count)
 {
     PyObject *list = PyList_New(count);
@@ -400,12 +420,24 @@ static int is_sentence_end(Py_UCS4 c)
     return c == '.' || c == '!' || c == '?' || c == 0x2026;
 }
 
+/* Py_UNICODE_ISUPPER, with the answer for ASCII (the Unicode database's) inline. */
+static int is_upper(Py_UCS4 c)
+{
+    return c < 128 ? c >= 'A' && c <= 'Z' : Py_UNICODE_ISUPPER(c);
+}
+
 /* str.isupper of text[start:end]. */
 static int span_isupper(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
 {
     int cased = 0;
     for (Py_ssize_t i = start; i < end; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 128) {
+            if (c >= 'a' && c <= 'z')
+                return 0;
+            cased |= c >= 'A' && c <= 'Z';
+            continue;
+        }
         if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c))
             return 0;
         if (!cased && Py_UNICODE_ISUPPER(c))
@@ -462,7 +494,7 @@ static int text_row(PyObject *text, PyObject *words, PyObject *stop, PyObject *s
         if (Py_UNICODE_ISSPACE(c)) {
             if (part_start >= 0) {
                 parts++;
-                capitals += Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, part_start)) ? 1 : 0;
+                capitals += is_upper(PyUnicode_READ(kind, data, part_start));
                 uppers += span_isupper(kind, data, part_start, i);
                 part_start = -1;
             }
@@ -820,7 +852,7 @@ static PyObject *block_features(PyObject *module, PyObject *args)
         }
         PyList_SET_ITEM(rows, k, tuple);
         for (int j = 0; j < BLOCK_FEATURES; j++) {
-            PyObject *value = PyFloat_FromDouble(X(k, j));
+            PyObject *value = as_float(X(k, j));
             if (value == NULL) {
                 Py_CLEAR(rows);
                 goto done;
@@ -966,7 +998,7 @@ static PyObject *context_features(PyObject *module, PyObject *args)
         }
         PyList_SET_ITEM(rows, k, tuple);
         for (int j = 0; j < CONTEXT_FEATURES; j++) {
-            PyObject *value = PyFloat_FromDouble(row[j]);
+            PyObject *value = as_float(row[j]);
             if (value == NULL) {
                 Py_CLEAR(rows);
                 goto done;
@@ -1125,6 +1157,13 @@ PyMODINIT_FUNC PyInit__native(void)
 {
     if (PyType_Ready(&ForestType) < 0)
         return NULL;
+    if (zero == NULL) {
+        zero = PyFloat_FromDouble(0.0);
+        one = PyFloat_FromDouble(1.0);
+        minus_one = PyFloat_FromDouble(-1.0);
+        if (zero == NULL || one == NULL || minus_one == NULL)
+            return NULL;
+    }
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;

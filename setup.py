@@ -12,7 +12,7 @@ setup(
             "cleaner.native._native",
             sources=["cleaner/native/_native.c"],
             # The same IEEE operations as the Python path: no fused multiply-add, no fast-math.
-            extra_compile_args=["-O2", "-ffp-contract=off", "-fno-fast-math"],
+            extra_compile_args=["-ffp-contract=off", "-fno-fast-math"],
             optional=True,
         )
     ]

@@ -1,4 +1,7 @@
-"""Block features for the article finder: one row of numbers per candidate block (pure Python, no site strings).
+"""Block features for the article finder: one row of numbers per candidate block (no site strings).
+
+Where the C extension is on (``cleaner.native``), it computes every row; the
+functions here are the reference it matches bit for bit.
 
 Groups, in ``FEATURES`` order:
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ... import native
 from ..headings import slug_words
 from ..language import stopwords
 from .page import PageBlocks
@@ -84,6 +88,13 @@ def block_features(page: PageBlocks) -> tuple[list[int], list[Row]]:
     candidates = [index for index, candidate in enumerate(page.candidate) if candidate]
     if not candidates:
         return candidates, []
+    built = native.extension()
+    if built is not None:
+        stop, slug, english = _stop(page), slug_words(page.url), page.language == "en"
+        rows: list[Row] = built.block_features(
+            page.texts, page.tokens, page.rule, page.classes, page.in_run, candidates, stop, slug, english, RULE_GROUPS
+        )
+        return candidates, rows
     words = [len(page.tokens[i]) for i in candidates]
     columns = _own(page, candidates, words)
     prose = [1.0 if page.classes[i] in ("prose", "sentence") else 0.0 for i in candidates]
@@ -95,8 +106,7 @@ def block_features(page: PageBlocks) -> tuple[list[int], list[Row]]:
 
 
 def _own(page: PageBlocks, candidates: Sequence[int], words: Sequence[int]) -> list[list[float]]:
-    stop = page.stopwords or stopwords("en") or frozenset()
-    slug = slug_words(page.url)
+    stop, slug = _stop(page), slug_words(page.url)
     rows = [_text_features(page.texts[i], page.tokens[i], stop, slug) for i in candidates]
     columns = [list(column) for column in zip(*rows, strict=True)]
     keys = [" ".join(page.tokens[i]) for i in candidates]
@@ -115,6 +125,10 @@ def _own(page: PageBlocks, candidates: Sequence[int], words: Sequence[int]) -> l
     columns.append([1.0 if page.classes[i] == "headline" else 0.0 for i in candidates])
     columns.append([1.0 if page.in_run[i] else 0.0 for i in candidates])
     return columns
+
+
+def _stop(page: PageBlocks) -> frozenset[str]:
+    return page.stopwords or stopwords("en") or frozenset()
 
 
 def _text_features(text: str, words: list[str], stop: frozenset[str], slug: set[str]) -> Row:

@@ -22,12 +22,13 @@ from operator import mul
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from ... import native
 from .constraints import keep_lead, outside_run
 from .context import CONTEXT, context_features
 from .features import FEATURES, block_features
 from .page import PageBlocks
 from .smoothing import Transitions, viterbi
-from .trees import Ensemble
+from .trees import Ensemble, Trees
 
 MODEL_FILE = "article_model.json"
 
@@ -102,12 +103,12 @@ class ArticleModel:
         index = {name: j for j, name in enumerate(FEATURES)}
         self._columns = [index[name] for name in spec.features]
         self._all_columns = self._columns == list(range(len(FEATURES)))
-        self._score = spec.stage2.compile()
+        self._trees = Trees(spec.stage2)
         self._names = [*spec.features, *spec.context]
 
     def decide(self, page: PageBlocks) -> Decision:
         candidates, rows, context = self._rows(page)
-        probabilities = [_sigmoid(self._score(row + extra)) for row, extra in zip(rows, context, strict=True)]
+        probabilities = [_sigmoid(score) for score in self._trees.scores(rows, context)]
         states = viterbi(probabilities, self.spec.hmm, self.spec.strength)
         keep = [False] * len(page)
         for index, state in zip(candidates, states, strict=True):
@@ -131,8 +132,7 @@ class ArticleModel:
         if index in decision.outside_run:
             return "outside_prose_run"
         row, context = decision.rows[index]
-        contributions = self.spec.stage2.contributions(row + context)
-        top = min(range(len(contributions)), key=contributions.__getitem__)
+        top = self._trees.lowest(row + context)
         if top < len(self.spec.features):
             return self._names[top]
         return self._stage1_reason(row)
@@ -147,7 +147,11 @@ class ArticleModel:
         if not self._all_columns:
             rows = [tuple(row[j] for j in self._columns) for row in rows]
         weights, bias = self.spec.stage1.w, self.spec.stage1.b
-        first = [_sigmoid(bias + sum(map(mul, weights, row))) for row in rows]
+        linear = getattr(native.extension(), "linear", None)  # built before Python 3.12 only (see _native.c)
+        if linear is not None:
+            first: list[float] = linear(rows, weights, bias)
+        else:
+            first = [_sigmoid(bias + sum(map(mul, weights, row))) for row in rows]
         context = context_features(first, [len(page.tokens[i]) for i in candidates])
         return candidates, rows, context
 

@@ -4,7 +4,8 @@ States: 0 = boilerplate, 1 = article. A block's probability ``p`` becomes a
 scaled likelihood, log(p / prior) for article and log((1 - p) / (1 - prior))
 for boilerplate; transitions and the start distribution were counted from the
 training pages, and ``strength`` scales their log-probabilities (0: none), so a
-lone block rarely flips state against its neighbours.
+lone block rarely flips state against its neighbours. The C extension
+(``cleaner.native``) runs the same recursion where it is on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import math
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
+
+from ... import native
 
 EPSILON = 1e-6
 
@@ -33,6 +36,11 @@ def viterbi(probabilities: Sequence[float], hmm: Transitions, strength: float) -
         return []
     (t00, t01), (t10, t11) = ((a * strength, b * strength) for a, b in hmm.trans)
     prior0, prior1 = math.log(hmm.prior[0]), math.log(hmm.prior[1])
+    built = native.extension()
+    if built is not None:
+        start0, start1 = hmm.start[0] * strength, hmm.start[1] * strength
+        found: list[int] = built.viterbi(probabilities, t00, t01, t10, t11, start0, start1, prior0, prior1, EPSILON)
+        return found
     log = math.log
     p = min(max(probabilities[0], EPSILON), 1 - EPSILON)
     s0 = hmm.start[0] * strength + log(1 - p) - prior0

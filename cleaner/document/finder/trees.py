@@ -6,7 +6,9 @@ its threshold (a row goes left when ``x[f] <= t``), ``l``/``r`` the children,
 ensemble's raw score is ``base`` plus the leaf each tree reaches. Each tree is
 compiled once into one nested conditional expression that evaluates only the
 path taken; the source is made of the file's numbers only (each converted by
-``float``/``int``), never of its text.
+``float``/``int``), never of its text. Where the C extension is built
+(``cleaner.native``), ``Trees`` hands the arrays to it once and it computes both,
+bit for bit the same.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from ... import native
+
 Score = Callable[[Sequence[float]], float]
+Row = tuple[float, ...]
 
 
 class Tree(BaseModel):
@@ -62,6 +67,40 @@ class Ensemble(BaseModel):
                 found[tree.f[node]] += tree.n[child] - tree.n[node]
                 node = child
         return found
+
+
+class Trees:
+    """A loaded ensemble: scores and contributions by the C extension where it is on, else in Python."""
+
+    def __init__(self, ensemble: Ensemble) -> None:
+        self.ensemble = ensemble
+        self._score = ensemble.compile()
+        built = native.built()
+        arrays = [(tree.f, tree.t, tree.l, tree.r, tree.v, tree.n) for tree in ensemble.trees]
+        self._forest = built.Forest(ensemble.base, arrays) if built is not None else None
+
+    def scores(self, rows: Sequence[Row], contexts: Sequence[Row]) -> list[float]:
+        """The raw score of each row followed by its context row."""
+        if self._forest is not None and native.extension() is not None:
+            found: list[float] = self._forest.scores(rows, contexts)
+            return found
+        score = self._score
+        return [score(row + extra) for row, extra in zip(rows, contexts, strict=True)]
+
+    def contributions(self, row: Sequence[float]) -> list[float]:
+        """``Ensemble.contributions``."""
+        if self._forest is not None and native.extension() is not None:
+            shares: list[float] = self._forest.contributions(row)
+            return shares
+        return self.ensemble.contributions(row)
+
+    def lowest(self, row: Sequence[float]) -> int:
+        """The first feature with the most negative contribution to the score of ``row``."""
+        if self._forest is not None and native.extension() is not None:
+            found: int = self._forest.lowest(row)
+            return found
+        contributions = self.ensemble.contributions(row)
+        return min(range(len(contributions)), key=contributions.__getitem__)
 
 
 def _expression(tree: Tree, node: int) -> str:

@@ -1,0 +1,42 @@
+from collections.abc import Sequence
+from typing import final
+
+Arrays = tuple[Sequence[int], Sequence[float], Sequence[int], Sequence[int], Sequence[float], Sequence[float]]
+
+@final
+class Forest:
+    def __init__(
+        self,
+        base: float,
+        trees: Sequence[Arrays],
+    ) -> None: ...
+    def scores(self, rows: Sequence[Sequence[float]], contexts: Sequence[Sequence[float]]) -> list[float]: ...
+    def contributions(self, row: Sequence[float]) -> list[float]: ...
+    def lowest(self, row: Sequence[float]) -> int: ...
+
+def block_features(
+    texts: list[str],
+    tokens: list[list[str]],
+    rule: list[str],
+    classes: list[str],
+    in_run: list[bool],
+    candidates: list[int],
+    stop: frozenset[str] | set[str],
+    slug: frozenset[str] | set[str],
+    english: bool,
+    groups: dict[str, str],
+) -> list[tuple[float, ...]]: ...
+def context_features(q: Sequence[float], words: Sequence[int]) -> list[tuple[float, ...]]: ...
+def linear(rows: Sequence[Sequence[float]], weights: Sequence[float], bias: float) -> list[float]: ...
+def viterbi(
+    probabilities: Sequence[float],
+    t00: float,
+    t01: float,
+    t10: float,
+    t11: float,
+    start0: float,
+    start1: float,
+    prior0: float,
+    prior1: float,
+    epsilon: float,
+) -> list[int]: ...

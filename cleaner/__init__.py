@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .api import Cleaner, CleanerOptions, clean
 from .errors import CleanerError, CleaningStopped, InvalidInputError, RulePackError, RuleTimeoutError
-from .result import CleanResult, Metadata, Removal, Stats
+from .result import CleanResult, Metadata, Removal, ResultValues, Stats
 
 try:
     __version__ = version("boilerplate-cleaner")
@@ -24,6 +24,7 @@ __all__ = [
     "InvalidInputError",
     "Metadata",
     "Removal",
+    "ResultValues",
     "RulePackError",
     "RuleTimeoutError",
     "Stats",

@@ -7,7 +7,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from cleaner import Cleaner, CleanerOptions, CleanResult, Metadata, Removal, Stats
+from cleaner import Cleaner, CleanerOptions, CleanResult, Metadata, Removal, ResultValues, Stats
 from cleaner.inputs import Document
 from cleaner.settings import Settings
 
@@ -37,7 +37,8 @@ def with_surrogates_replaced(record: dict[str, Any], replaced: int) -> dict[str,
     return record
 
 
-def response_from_result(result: CleanResult) -> pb.CleanResponse:
+def response_from_result(result: ResultValues) -> pb.CleanResponse:
+    """The response for a cleaned document, from its plain values (no pydantic model is built)."""
     record = result.to_dict()
     return pb.CleanResponse(
         id=record["id"] or "",

@@ -14,7 +14,7 @@ from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from cleaner import CleanResult, RuleTimeoutError
+from cleaner import ResultValues, RuleTimeoutError
 from cleaner.rules.schema import Category
 
 from .config import SERVICE_NAME
@@ -76,11 +76,11 @@ def _removals(category: str) -> Any:
     return REMOVALS.labels(category)
 
 
-def document_cleaned(result: CleanResult) -> None:
+def document_cleaned(result: ResultValues) -> None:
     DOCUMENTS.inc()
-    CHARACTERS.inc(result.stats.chars_in)
-    BODY_CHARACTERS.inc(result.stats.chars_out)
-    for category, count in collections.Counter(removal.category for removal in result.removed).items():
+    CHARACTERS.inc(result.stats["chars_in"])
+    BODY_CHARACTERS.inc(result.stats["chars_out"])
+    for category, count in collections.Counter(category for _, category, _, _ in result.removed).items():
         _removals(category).inc(count)
 
 

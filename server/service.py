@@ -2,7 +2,7 @@
 
 Requests are read on the event loop; each document is cleaned in the thread pool,
 so a stream waiting for its next request holds no thread. A call that is cancelled
-or whose deadline passes stops its document (``Cleaner.clean``'s ``stop``), whether
+or whose deadline passes stops its document (``Cleaner.clean_values``' ``stop``), whether
 it is being cleaned or still waiting for a thread. A stream with no request and
 nothing in progress for ``stream_idle_timeout`` seconds, or idle when another call
 needs its slot, is closed (UNAVAILABLE: the caller may open a new one; ``idle``).
@@ -20,7 +20,7 @@ from functools import partial
 
 import grpc
 
-from cleaner import Cleaner, CleanResult, InvalidInputError, RuleTimeoutError
+from cleaner import Cleaner, InvalidInputError, ResultValues, RuleTimeoutError
 from cleaner.errors import INTERNAL, describe_failure
 
 from . import metrics
@@ -102,14 +102,14 @@ class CleanerService:
         assert self._cleaner is not None
         return self._cleaner
 
-    async def _clean(self, cleaner: Cleaner, request: Request, call: _CallEnd) -> CleanResult:
+    async def _clean(self, cleaner: Cleaner, request: Request, call: _CallEnd) -> ResultValues:
         if isinstance(request, Undecodable):
             raise InvalidInputError(request.reason)
         if call.expired():
             raise RuleTimeoutError("the deadline expired before cleaning started")
         content = request.WhichOneof("content")
         clean = partial(
-            cleaner.clean,
+            cleaner.clean_values,
             request.text if content == "text" else None,
             html=request.html if content == "html" else None,
             url=request.url or None,

@@ -138,7 +138,7 @@ def test_unexpected_errors_are_internal_without_a_traceback(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise KeyError("secret internals")
 
-    monkeypatch.setattr(Cleaner, "clean", explode)
+    monkeypatch.setattr(Cleaner, "clean_values", explode)
     with pytest.raises(grpc.RpcError) as raised:
         stub.Clean(pb.CleanRequest(id="x", text="Some text"), timeout=5)
     assert raised.value.code() == grpc.StatusCode.INTERNAL

@@ -1,7 +1,7 @@
 """The HTML block model: boosted trees over ``FEATURES``, loaded once, keep or drop each DOM block, and why.
 
-The trees are the text finder's format (``document.finder.trees``), compiled
-once into a function; a ``BlockModel`` is read-only after loading, so one
+The trees are the text finder's format, evaluated as it evaluates them
+(``document.finder.trees.Trees``: the C extension where built); a ``BlockModel`` is read-only after loading, so one
 instance serves every thread. A dropped block is explained by the feature whose
 path contributions pulled its score down most.
 """
@@ -16,7 +16,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from ...document.finder.trees import Ensemble
+from ...document.finder.trees import Ensemble, Trees
 from .features import FEATURES
 
 MODEL_FILE = "html_model.json"
@@ -57,22 +57,22 @@ class BlockModel:
         self.name = spec.name
         index = {name: j for j, name in enumerate(FEATURES)}
         self._columns = [index[name] for name in spec.features]
-        self._score = spec.trees.compile()
+        self._trees = Trees(spec.trees)
         self._cutoff = math.log(spec.threshold / (1 - spec.threshold))
 
     def decide(self, rows: Sequence[Sequence[float]]) -> BlockDecision:
         """Which blocks to keep, from their ``FEATURES`` rows."""
         columns = self._columns
         picked = [[row[j] for j in columns] for row in rows]
-        return BlockDecision([self._score(row) >= self._cutoff for row in picked], picked)
+        scores = self._trees.scores(picked, [[]] * len(picked))
+        return BlockDecision([score >= self._cutoff for score in scores], picked)
 
     def probability(self, row: Sequence[float]) -> float:
-        return 1 / (1 + math.exp(-self._score(row)))
+        return 1 / (1 + math.exp(-self._trees.scores([list(row)], [[]])[0]))
 
     def reason(self, row: Sequence[float]) -> str:
         """The feature that pushed the block (a row in the model's columns) out most."""
-        contributions = self.spec.trees.contributions(row)
-        return self.spec.features[min(range(len(contributions)), key=contributions.__getitem__)]
+        return self.spec.features[self._trees.lowest(row)]
 
 
 @cache

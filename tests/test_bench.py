@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -22,7 +23,9 @@ def test_benchmark_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert {row["section"] for row in result["rows"]} == SECTIONS
     names = {row["name"] for row in result["rows"]}
     assert {"seeds: ratio cleaner / trafilatura", "seeds: ratio cleaner / bare scan"} <= names
-    assert {"dev pages: ratio cleaner / trafilatura", "dev pages: ratio cleaner / Resiliparse"} <= names
+    assert "dev pages: ratio cleaner / trafilatura" in names
+    if importlib.util.find_spec("resiliparse") is not None:  # the bench extra (CI installs it)
+        assert "dev pages: ratio cleaner / Resiliparse" in names
     assert {"seeds: rules: block scan", "dev pages: finder: features", "seeds: plain run"} <= names
     assert not [skipped for skipped in result["skipped"] if skipped.startswith("stage probe")]
     targets = {target["target"] for target in result["targets"]}

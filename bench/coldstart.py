@@ -25,19 +25,27 @@ Server = TypeVar("Server")
 
 
 def import_times() -> list[tuple[str, float]]:
-    """(top-level package, cumulative seconds) of what ``import cleaner`` imports outside itself, heaviest first."""
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import cleaner"], capture_output=True, text=True, check=True
-    )
+    """(top-level package, cumulative seconds) of what ``import cleaner`` imports outside itself, heaviest first.
+
+    Modules the interpreter imports at start-up (``site`` and what it brings) are left out."""
+    startup = {module for module, _ in _imports("pass")}
     found: dict[str, float] = {}
+    for module, seconds in _imports("import cleaner"):
+        top = module.split(".")[0]
+        if top != "cleaner" and module not in startup:  # a package's outermost import is its largest time
+            found[top] = max(found.get(top, 0.0), seconds)
+    return sorted(found.items(), key=lambda item: -item[1])
+
+
+def _imports(code: str) -> list[tuple[str, float]]:
+    """(module, cumulative seconds) of each import ``python -X importtime -c CODE`` reports."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True)
+    found = []
     for line in done.stderr.splitlines():
         parts = line.split("|")
-        if not line.startswith("import time:") or len(parts) != 3 or not parts[1].strip().isdigit():
-            continue
-        top = parts[2].strip().split(".")[0]
-        if top != "cleaner":  # a package's outermost import is its largest cumulative time
-            found[top] = max(found.get(top, 0.0), int(parts[1]) / 1e6)
-    return sorted(found.items(), key=lambda item: -item[1])
+        if line.startswith("import time:") and len(parts) == 3 and parts[1].strip().isdigit():
+            found.append((parts[2].strip(), int(parts[1]) / 1e6))
+    return found
 
 
 def cold_start(report: Report, runs: int, serve: Callable[[], float] | None) -> None:

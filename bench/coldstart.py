@@ -48,7 +48,8 @@ def _imports(code: str) -> list[tuple[str, float]]:
     return found
 
 
-def cold_start(report: Report, runs: int, serve: Callable[[], float] | None) -> None:
+def cold_start(report: Report, runs: int, serving: float) -> None:
+    """The cold-start rows; ``serving``: seconds a ``cleaner serve --workers 1`` took to SERVING."""
     seed = str(SEEDS[0])
     commands = {
         "python -c 'import cleaner'": [sys.executable, "-c", "import cleaner"],
@@ -67,8 +68,7 @@ def cold_start(report: Report, runs: int, serve: Callable[[], float] | None) -> 
     heavy = import_times()[:HEAVY_IMPORTS]
     report.add("cold start", "heaviest imports of 'import cleaner' (importtime, cumulative)", heavy[0][1] if heavy else 0,
                "s", ", ".join(f"{name} {seconds:.2f} s" for name, seconds in heavy))  # fmt: skip
-    if serve is not None:
-        report.add("cold start", "cleaner serve --workers 1: start to SERVING", serve(), "s wall")
+    report.add("cold start", "cleaner serve --workers 1: start to SERVING", serving, "s wall")
 
 
 def time_to_serving(start: Callable[[], Server], stop: Callable[[Server], None]) -> Callable[[], float]:

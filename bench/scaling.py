@@ -68,8 +68,8 @@ def rules(report: Report, extra: Sequence[int], base: Cleaner, docs: Sequence[Do
             report.target(f"+{count:,} rules: cached start-up < {goal:.0f} s", spent.cpu, f"< {goal:.0f} s",
                           spent.cpu < goal)  # fmt: skip
             works: dict[str, Callable[[], object]] = {
-                f"built-in packs ({builtin} rules)": lambda: [base.clean(d.text, url=d.url) for d in docs],
-                f"+{count:,}": lambda bigger=bigger: [bigger.clean(d.text, url=d.url) for d in docs],
+                f"built-in packs ({builtin} rules)": partial(_clean_all, base, docs),
+                f"+{count:,}": partial(_clean_all, bigger, docs),
             }
             seconds = side_by_side(works, rounds)
         base_s, more_s = seconds.values()

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -277,9 +277,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = bench_parser("python -m bench.run", __doc__, "smaller corpora, a 20 MB batch",
                           "where to write the results (default bench/results/)")  # fmt: skip
     parser.add_argument("--skip", default="", help=f"comma-separated sections to skip: {','.join(SECTIONS)}")
+    parser.add_argument("--extra-rules", metavar="N,...", help="generated rule counts of the rules section "
+                        "(default: full 1000,10000; quick 1000; smoke 20)")  # fmt: skip
     args = parser.parse_args(argv)
     name = "smoke" if args.smoke else "quick" if args.quick else "full"
     scale, skip = SCALES[name], set(filter(None, args.skip.split(",")))
+    if args.extra_rules:
+        scale = replace(scale, extra_rules=tuple(int(n) for n in args.extra_rules.split(",")))
     report = Report(name)
     cleaner = Cleaner()
     print(f"benchmark ({name}), python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 DEV = ROOT / "eval" / "dev.jsonl"
+WCXB = ROOT.parent / "shared" / "train" / "wcxb-dev.jsonl"  # not in the repository (see its README)
 BRANDS = ["Northern Star", "Daily Ledger", "Metro Wire", "Coast Herald", "Valley Times", "City Courier",
           "Evening Post", "Morning Bulletin", "Harbour Gazette", "Capital Record"]  # fmt: skip
 NETWORKS = ["Facebook", "Instagram", "X", "YouTube", "TikTok", "LinkedIn", "Threads", "WhatsApp"]
@@ -39,6 +41,25 @@ def dev_pages() -> list[tuple[Doc, str]]:
         record = json.loads(line)
         pages.append((Doc(record["noisy_text"], record["url"]), str(DEV.parent / "html" / f"{record['id']}.html.gz")))
     return pages
+
+
+def wcxb_pages(count: int) -> list[tuple[Doc, str]] | None:
+    """``count`` WCXB dev pages (every n-th, so every page type is in), as ``dev_pages``; None where absent."""
+    if not WCXB.exists():
+        return None
+    lines = [line for line in WCXB.read_text(encoding="utf-8").split("\n") if line]  # JSON may hold U+2028
+    step = max(1, len(lines) // max(1, count))
+    pages = []
+    for line in lines[::step][:count]:
+        record = json.loads(line)
+        html = WCXB.parent / "html" / f"{record['id']}.html.gz"
+        pages.append((Doc(record["noisy_text"], record["url"] or None), str(html)))
+    return pages
+
+
+def read_html(path: str) -> str:
+    """A page's HTML from its gzipped file."""
+    return gzip.decompress(Path(path).read_bytes()).decode("utf-8", "replace")
 
 
 def generated_pack(count: int, seed: int = 7) -> str:
@@ -90,9 +111,10 @@ def sized_documents(target_bytes: int, count: int) -> list[Doc]:
 
 
 def write_jsonl(path: Path, target_bytes: int) -> int:
-    """A JSONL batch of about ``target_bytes`` made of seed and dev records; returns the record count."""
-    records = [json.dumps({"text": doc.text}) for doc in seed_corpus(1)]
-    records += [json.dumps({"text": doc.text, "url": doc.url}) for doc, _ in dev_pages()]
+    """A JSONL batch of about ``target_bytes`` of real pages' noisy texts (dev, then WCXB where present),
+    repeated in turn; returns the record count."""
+    pages = dev_pages() + (wcxb_pages(2_000) or [])
+    records = [json.dumps({"text": doc.text, "url": doc.url}) for doc, _ in pages]
     written = count = 0
     with path.open("w", encoding="utf-8") as out:
         while written < target_bytes:

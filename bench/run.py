@@ -1,45 +1,45 @@
-"""Benchmark: the cleaner side by side with a bare regex scan and trafilatura, in one run.
+"""Benchmark: the cleaner side by side with trafilatura, Resiliparse and a bare regex scan, in one run.
 
-    python -m bench.run                 # full run (several minutes), table + bench/results/<time>.json
-    python -m bench.run --quick         # smaller corpora and a 20 MB batch
-    python -m bench.run --smoke         # seconds: checks that every section runs (CI)
+    python -m bench.run                 # full run (long), tables + bench/results/<time>.json
+    python -m bench.run --quick         # smaller corpora, +1,000 rules only, a 20 MB batch
+    python -m bench.run --smoke         # a minute or two: checks that every section runs (CI)
 
-Every rate is the median of several timed rounds after a warm-up round.
-Ratios compare rows measured in this same run, so machine noise cancels.
+Sections: compare (``baselines``), stages (``stages``: where a document's time
+goes), finder, rules, size and cores (``scaling``), grpc, cold start
+(``coldstart``). Times are CPU time of the process doing the work, in
+interleaved rounds (A, B, A, B, ...) after a warm-up, medians; ratios compare
+rows measured side by side in this same run, so the machine's other load
+cancels out of them. Wall times are shown where only they mean something
+(processes in parallel, servers) and say so.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import gzip
 import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-import regex
-import trafilatura
-
 from cleaner import Cleaner
 from cleaner.document.article import find_article
-from cleaner.rules.engine import RuleSet
-from cleaner.rules.loading import load_pack, load_packs
-from cleaner.rules.sources import compile_alternatives
-from cleaner.text.normalise import normalise
 
-from .corpus import dev_pages, generated_pack, seed_corpus, sized_documents, write_jsonl
-from .pages import element_count, render
+from . import baselines, coldstart, scaling
+from .corpus import dev_pages, seed_corpus, wcxb_pages
+from .measure import Report, side_by_side
+from .stages import Probes, calibrate, format_tables, stage_table
+
+__all__ = ["PEAK_RSS_WRAPPER", "RESULTS", "Report", "bench_parser", "free_port", "start_server", "stop_server"]
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -53,6 +53,7 @@ PEAK_RSS_WRAPPER = (
     "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])\n"
     "sys.exit(code)\n"
 )
+SECTIONS = ("compare", "stages", "finder", "rules", "size", "cores", "grpc", "coldstart")
 
 
 @dataclass(frozen=True)
@@ -60,121 +61,64 @@ class Scale:
     rounds: int
     seed_copies: int
     dev_pages: int
+    wcxb_pages: int
     sizes: tuple[int, ...]
+    extra_rules: tuple[int, ...]
     unary_calls: int
     stream_docs: int
     batch_megabytes: int
+    cold_runs: int
 
 
+SIZES = (1_000, 10_000, 100_000, 1_000_000, 10_000_000)
 SCALES = {
-    "full": Scale(5, 40, 78, (1_000, 10_000, 100_000, 1_000_000, 2_000_000), 1000, 2000, 200),
-    "quick": Scale(3, 20, 78, (1_000, 10_000, 100_000, 1_000_000, 2_000_000), 500, 1000, 20),
-    "smoke": Scale(1, 1, 5, (1_000, 10_000), 20, 20, 1),
+    "full": Scale(5, 40, 78, 200, SIZES, (1_000, 10_000), 1000, 2000, 200, 5),
+    "quick": Scale(3, 10, 78, 60, SIZES, (1_000,), 500, 1000, 20, 3),
+    "smoke": Scale(1, 1, 3, 3, (1_000, 10_000), (20,), 20, 20, 1, 1),
 }
 
 
-@dataclass
-class Row:
-    section: str
-    name: str
-    value: float
-    unit: str
-    note: str = ""
+def compare(report: Report, scale: Scale, cleaner: Cleaner) -> None:
+    """The comparisons of ``baselines``."""
+    print("side by side: the cleaner, trafilatura, Resiliparse, the bare scan", flush=True)
+    baselines.seeds(report, [doc.text for doc in seed_corpus(scale.seed_copies)], cleaner, scale.rounds)
+    baselines.real_pages(report, "dev pages", dev_pages()[: scale.dev_pages], cleaner, scale.rounds)
+    wcxb = wcxb_pages(scale.wcxb_pages)
+    if wcxb is None:
+        report.skip("WCXB pages: ../shared/train/wcxb-dev.jsonl is absent")
+    else:
+        baselines.real_pages(report, "WCXB pages", wcxb, cleaner, scale.rounds)
 
 
-@dataclass
-class Report:
-    scale: str
-    rows: list[Row] = field(default_factory=list)
-    targets: list[dict[str, object]] = field(default_factory=list)
+def stages(report: Report, scale: Scale, cleaner: Cleaner) -> None:
+    """The stage table: own CPU µs per document of each pipeline stage, on each corpus."""
+    print("stage table (own CPU time per document)", flush=True)
+    probes = Probes()
+    for name in probes.missing:
+        report.skip(f"stage probe {name}: no longer in the pipeline")
+    corpora: dict[str, list[tuple[str, str | None]]] = {"seeds": [(doc.text, None) for doc in seed_corpus(min(scale.seed_copies, 4))],
+               "dev pages": [(doc.text, doc.url) for doc, _ in dev_pages()[: scale.dev_pages]]}  # fmt: skip
+    wcxb = wcxb_pages(scale.wcxb_pages)
+    if wcxb is None:
+        report.skip("WCXB pages in the stage table: ../shared/train/wcxb-dev.jsonl is absent")
+    else:
+        corpora["WCXB pages"] = [(doc.text, doc.url) for doc, _ in wcxb]
+    calibration = calibrate()
+    tables = []
+    for corpus, docs in corpora.items():
 
-    def add(self, section: str, name: str, value: float, unit: str, note: str = "") -> float:
-        self.rows.append(Row(section, name, value, unit, note))
-        print(f"  {name:<58} {value:>12.2f} {unit:<10} {note}", flush=True)
-        return value
+        def clean_all(docs: list[tuple[str, str | None]] = docs) -> int:
+            for text, url in docs:
+                cleaner.clean(text, url=url).to_dict()
+            return len(docs)
 
-    def target(self, name: str, value: float, goal: str, met: bool) -> None:
-        self.targets.append({"target": name, "value": round(value, 3), "goal": goal, "met": met})
-
-
-def rate(work: Callable[[], object], docs: int, megabytes: float, rounds: int) -> tuple[float, float]:
-    """Median docs/s and MB/s of ``work`` (which handles ``docs`` documents) after one warm-up."""
-    work()
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    median = statistics.median(times)
-    return docs / median, megabytes / median
-
-
-def single_pattern(rules: RuleSet) -> regex.Pattern[str]:
-    """Every block rule in one alternation anchored to lines (phrases as named lists).
-
-    Not how the cleaner matches: it is the bare single-pass scan measured as the
-    floor no rule engine can beat.
-    """
-    alternatives = list(rules.regex_sources.values())
-    for index, keys in rules.phrase_keys.items():
-        name = f"floor{index}_phrases"
-        alternatives.append((f"(?P<r{index}>(?i:\\L<{name}>))", {name: sorted(keys)}))
-    return compile_alternatives(alternatives, anchored=True)
-
-
-def bare_scan(cleaner: Cleaner) -> Callable[[Sequence[str]], None]:
-    """One pass of a single compiled pattern made of every block rule, over each text."""
-    pattern = single_pattern(cleaner.rules)
-
-    def scan(texts: Sequence[str]) -> None:
-        for text in texts:
-            for _ in pattern.finditer(text):
-                pass
-
-    return scan
-
-
-def in_process(report: Report, scale: Scale, cleaner: Cleaner) -> dict[str, float]:
-    print("in-process cleaning, the floor and the alternative", flush=True)
-    seeds = seed_corpus(scale.seed_copies)
-    seed_mb = sum(doc.megabytes for doc in seeds)
-    clean_rate, clean_mb = rate(lambda: [cleaner.clean(d.text) for d in seeds], len(seeds), seed_mb, scale.rounds)
-    report.add("in-process", "Cleaner.clean, seed corpus", clean_rate, "docs/s", f"{clean_mb:.2f} MB/s")
-    normalised = [normalise(doc.text).text for doc in seeds]
-    scan = bare_scan(cleaner)
-    floor_rate, floor_mb = rate(lambda: scan(normalised), len(seeds), seed_mb, scale.rounds)
-    report.add(
-        "in-process", "floor: bare pass of one combined rule regex, seeds", floor_rate, "docs/s", f"{floor_mb:.2f} MB/s"
-    )
-    pages = [render(doc.text, n) for n, doc in enumerate(seeds)]
-    page_mb = sum(len(page.encode()) for page in pages) / 1e6
-    traf_rate, _ = rate(lambda: [trafilatura.extract(p) for p in pages], len(pages), page_mb, scale.rounds)
-    elements = statistics.median(element_count(page) for page in pages[:5])
-    report.add(
-        "in-process", "trafilatura.extract, seeds as HTML pages", traf_rate, "docs/s", f"{elements:.0f} elements/page"
-    )
-
-    dev = dev_pages()[: scale.dev_pages]
-    docs = [doc for doc, _ in dev]
-    dev_mb = sum(doc.megabytes for doc in docs)
-    dev_rate, dev_mbs = rate(lambda: [cleaner.clean(d.text, url=d.url) for d in docs], len(docs), dev_mb, scale.rounds)
-    report.add("in-process", "Cleaner.clean, dev noisy texts", dev_rate, "docs/s", f"{dev_mbs:.2f} MB/s")
-    dev_norm = [normalise(doc.text).text for doc in docs]
-    dev_floor, dev_floor_mb = rate(lambda: scan(dev_norm), len(docs), dev_mb, scale.rounds)
-    report.add("in-process", "floor: bare pass, dev noisy texts", dev_floor, "docs/s", f"{dev_floor_mb:.2f} MB/s")
-    htmls = [gzip.decompress(Path(path).read_bytes()).decode("utf-8", "replace") for _, path in dev]
-    html_mb = sum(len(h.encode()) for h in htmls) / 1e6
-    dev_traf, _ = rate(lambda: [trafilatura.extract(h) for h in htmls], len(htmls), html_mb, scale.rounds)
-    report.add("in-process", "trafilatura.extract, dev pages' real HTML", dev_traf, "docs/s")
-
-    ratio = clean_rate / traf_rate
-    report.add("in-process", "ratio: cleaner / trafilatura (seeds)", ratio, "x")
-    report.target("cleaner >= 12x trafilatura docs/s (seeds)", ratio, ">= 12", ratio >= 12)
-    share = clean_rate / floor_rate
-    report.add("in-process", "ratio: cleaner / bare scan (seeds)", share, "x")
-    report.target("cleaner >= 1/3 of the bare-scan rate (seeds)", share, ">= 0.333", share >= 1 / 3)
-    report.add("in-process", "ratio: cleaner / trafilatura (dev pages)", dev_rate / dev_traf, "x")
-    return {"seed_docs_per_s": clean_rate}
+        table = stage_table(corpus, clean_all, max(1, scale.rounds - 1), probes, calibration)
+        tables.append(table)
+        for stage, us in table.own.items():
+            report.add("stages", f"{corpus}: {stage}", us, "µs/doc", f"{table.calls.get(stage, 0):.1f} calls/doc",
+                       echo=False)  # fmt: skip
+        report.add("stages", f"{corpus}: plain run", table.plain_us, "µs/doc", echo=False)
+    print(format_tables(tables, probes.stages), flush=True)
 
 
 def article_finder(report: Report, scale: Scale, cleaner: Cleaner) -> None:
@@ -189,55 +133,13 @@ def article_finder(report: Report, scale: Scale, cleaner: Cleaner) -> None:
             kept = [i for i in range(len(page)) if page.candidate[i]]
             find_article([page.texts[i] for i in kept], [page.tokens[i] for i in kept], page.stopwords)
 
-    for name, work in (
-        ("prose-run heuristic (before)", heuristic),
-        ("learned model (now)", lambda: [model.decide(page) for page in pages]),
-    ):
-        per_second, _ = rate(work, blocks, 0.0, scale.rounds)
-        report.add("article finder", f"{name}, per block", 1e6 / per_second, "µs", f"{blocks} blocks")
-
-
-def rule_scaling(report: Report, scale: Scale, cleaner: Cleaner) -> None:
-    print("rule-count scaling", flush=True)
-    seeds = seed_corpus(scale.seed_copies)
-    mb = sum(doc.megabytes for doc in seeds)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "generated.toml"
-        path.write_text(generated_pack(1000), encoding="utf-8")
-        started = time.perf_counter()
-        bigger = Cleaner(packs=[load_pack(path)])
-        compile_s = time.perf_counter() - started
-    base, _ = rate(lambda: [cleaner.clean(d.text) for d in seeds], len(seeds), mb, scale.rounds)
-    more, _ = rate(lambda: [bigger.clean(d.text) for d in seeds], len(seeds), mb, scale.rounds)
-    builtin = sum(len(p.rules) for p in load_packs([]))
-    report.add("rules", f"built-in packs ({builtin} rules)", base, "docs/s")
-    report.add(
-        "rules",
-        f"built-in + 1,000 generated rules ({builtin + 1000})",
-        more,
-        "docs/s",
-        f"compiled in {compile_s:.2f} s",
-    )
-    cost = base / more
-    report.add("rules", "cost of 1,000 extra rules", cost, "x")
-    report.target("1,000 extra rules cost < 2x", cost, "< 2", cost < 2)
-
-
-def size_scaling(report: Report, scale: Scale, cleaner: Cleaner) -> None:
-    print("document-size scaling", flush=True)
-    per_mb = []
-    for size in scale.sizes:
-        docs = sized_documents(size, max(1, 400_000 // size))
-        megabytes = sum(doc.megabytes for doc in docs)
-        docs_rate, mb_rate = rate(
-            lambda docs=docs: [cleaner.clean(d.text) for d in docs], len(docs), megabytes, scale.rounds
-        )
-        seconds_per_mb = 1 / mb_rate
-        per_mb.append(seconds_per_mb)
-        report.add("size", f"{size / 1000:,.0f} KB document", seconds_per_mb * 1000, "ms/MB", f"{docs_rate:.1f} docs/s")
-    spread = max(per_mb) / min(per_mb)
-    report.add("size", "time per MB, largest / smallest", spread, "x")
-    report.target("time per MB flat within 1.5x (1 KB to 2 MB)", spread, "<= 1.5", spread <= 1.5)
+    seconds = side_by_side(
+        {"prose-run heuristic (before)": heuristic,
+         "learned model (now)": lambda: [model.decide(page) for page in pages]},
+        scale.rounds,
+    )  # fmt: skip
+    for name, spent in seconds.items():
+        report.add("article finder", f"{name}, per block", spent / blocks * 1e6, "µs CPU", f"{blocks} blocks")
 
 
 def free_port() -> int:
@@ -302,7 +204,8 @@ def _serving_workers(log: Path) -> int:
     return max(1, len(pids))
 
 
-def grpc_rows(report: Report, scale: Scale, in_process_rate: float) -> None:
+def grpc_rows(report: Report, scale: Scale, cleaner: Cleaner) -> float:
+    """The gRPC rows; returns the wall seconds its first server (1 worker) took from start to SERVING."""
     import grpc
     from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
     from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
@@ -311,7 +214,9 @@ def grpc_rows(report: Report, scale: Scale, in_process_rate: float) -> None:
     gc.collect()
     gc.freeze()  # the corpora above stay alive: keep their objects out of the client's collections
     seed = seed_corpus(1)[1].text
+    started = time.perf_counter()
     process, port = start_server(1)
+    serving = time.perf_counter() - started
     try:
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = pb_grpc.BoilerplateCleanerStub(channel)
@@ -332,6 +237,10 @@ def grpc_rows(report: Report, scale: Scale, in_process_rate: float) -> None:
     finally:
         stop_server(process)
     texts = [doc.text for doc in seed_corpus(max(1, scale.stream_docs // 5))]
+    sample = texts[:200]
+    in_process_rate = (
+        len(sample) / side_by_side({"in-process": lambda: [cleaner.clean(t) for t in sample]}, 1)["in-process"]
+    )
     context = get_context("spawn")
     for workers in (1, 2):
         with tempfile.TemporaryDirectory() as folder:
@@ -351,33 +260,7 @@ def grpc_rows(report: Report, scale: Scale, in_process_rate: float) -> None:
         report.target(
             f"CleanStream {workers} worker(s) >= 70% of in-process per worker", per_worker, ">= 0.7", per_worker >= 0.7
         )
-
-
-def batch_memory(report: Report, scale: Scale) -> None:
-    print(f"batch CLI memory on a {scale.batch_megabytes} MB JSONL file", flush=True)
-    with tempfile.TemporaryDirectory() as folder:
-        source, output = Path(folder) / "batch.jsonl", Path(folder) / "out.jsonl"
-        records = write_jsonl(source, scale.batch_megabytes * 1_000_000)
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", PEAK_RSS_WRAPPER, "batch", str(source), "-o", str(output), "--no-progress", "--allow-errors"],
-            capture_output=True, text=True,
-        )  # fmt: skip
-        elapsed = time.perf_counter() - started
-        if done.returncode != 0:
-            raise RuntimeError(f"cleaner batch failed: {done.stderr[-500:]}")
-        peak_mb = int(done.stdout.split()[-1]) / 1024
-        lines = sum(1 for _ in output.open(encoding="utf-8"))
-    report.add(
-        "batch",
-        f"cleaner batch, {records:,} records, {scale.batch_megabytes} MB",
-        peak_mb,
-        "MB peak RSS",
-        f"{scale.batch_megabytes / elapsed:.2f} MB/s",
-    )
-    report.target(f"batch peak RSS < 300 MB ({scale.batch_megabytes} MB input)", peak_mb, "< 300 MB", peak_mb < 300)
-    if lines != records:
-        raise RuntimeError(f"batch wrote {lines} lines for {records} records")
+    return serving
 
 
 def bench_parser(prog: str, doc: str | None, quick: str, json_help: str) -> argparse.ArgumentParser:
@@ -393,24 +276,42 @@ def bench_parser(prog: str, doc: str | None, quick: str, json_help: str) -> argp
 def main(argv: Sequence[str] | None = None) -> int:
     parser = bench_parser("python -m bench.run", __doc__, "smaller corpora, a 20 MB batch",
                           "where to write the results (default bench/results/)")  # fmt: skip
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip: finder,rules,size,grpc,batch")
+    parser.add_argument("--skip", default="", help=f"comma-separated sections to skip: {','.join(SECTIONS)}")
+    parser.add_argument("--extra-rules", metavar="N,...", help="generated rule counts of the rules section "
+                        "(default: full 1000,10000; quick 1000; smoke 20)")  # fmt: skip
     args = parser.parse_args(argv)
     name = "smoke" if args.smoke else "quick" if args.quick else "full"
     scale, skip = SCALES[name], set(filter(None, args.skip.split(",")))
+    if args.extra_rules:
+        scale = replace(scale, extra_rules=tuple(int(n) for n in args.extra_rules.split(",")))
     report = Report(name)
     cleaner = Cleaner()
     print(f"benchmark ({name}), python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
-    rates = in_process(report, scale, cleaner)
+    unknown = skip - set(SECTIONS)
+    if unknown:
+        parser.error(f"no such section: {', '.join(sorted(unknown))}")
+    if "compare" not in skip:
+        compare(report, scale, cleaner)
+    if "stages" not in skip:
+        stages(report, scale, cleaner)
     if "finder" not in skip:
         article_finder(report, scale, cleaner)
     if "rules" not in skip:
-        rule_scaling(report, scale, cleaner)
+        print("rule-count scaling", flush=True)
+        docs = seed_corpus(1) + [doc for doc, _ in dev_pages()[: min(scale.dev_pages, 20)]]
+        scaling.rules(report, scale.extra_rules, cleaner, docs, scale.rounds)
     if "size" not in skip:
-        size_scaling(report, scale, cleaner)
-    if "grpc" not in skip:
-        grpc_rows(report, scale, rates["seed_docs_per_s"])
-    if "batch" not in skip:
-        batch_memory(report, scale)
+        print("document-size scaling", flush=True)
+        scaling.sizes(report, scale.sizes, scale.rounds)
+    if "cores" not in skip:
+        print(f"cores and memory: cleaner batch on a {scale.batch_megabytes} MB JSONL of real pages", flush=True)
+        scaling.cores(report, scale.batch_megabytes)
+    serving = grpc_rows(report, scale, cleaner) if "grpc" not in skip else None
+    if "coldstart" not in skip:
+        print("cold start", flush=True)
+        if serving is None:
+            serving = coldstart.time_to_serving(lambda: start_server(1)[0], stop_server)()
+        coldstart.cold_start(report, scale.cold_runs, serving)
     print("\ntargets")
     for target in report.targets:
         print(
@@ -419,7 +320,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = Path(args.json) if args.json else RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        json.dumps({"scale": name, "rows": [asdict(r) for r in report.rows], "targets": report.targets}, indent=2)
+        json.dumps(
+            {
+                "scale": name,
+                "rows": [asdict(r) for r in report.rows],
+                "targets": report.targets,
+                "skipped": report.skipped,
+            },
+            indent=2,
+        )  # fmt: skip
         + "\n"
     )
     print(f"\nwrote {path}")

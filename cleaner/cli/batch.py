@@ -20,8 +20,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from tqdm import tqdm
-
 from ..api import CleanerOptions
 from ..batch.formats.source import InputError, Source, open_source
 from ..batch.formats.writer import OutputFormat, output_format
@@ -37,7 +35,6 @@ from ..batch.resume import (
     skip_done,
     write_resumable,
 )
-from ..batch.run import clean_lines
 from ..batch.sites import learn_from, readable_twice
 from ..batch.spec import OUTPUT_FIELDS, FieldMap, Filters, RecordSpec, parse_fields
 from ..batch.syndication import annotate, reindex
@@ -231,6 +228,8 @@ def run(args: argparse.Namespace) -> int:
         if args.learn_sites:
             source, options = _learn_sites(stack, source, options, spec)
         if args.server is None:
+            from ..batch.run import clean_lines  # the worker pool (pebble): imported by this command only
+
             items = stack.enter_context(source.open(options.settings))
             lines = clean_lines(skip_done(items, resumed, spec), options, workers=args.workers, spec=spec)
         else:  # lines are read with the server's limits, so a line too long there is an error record here
@@ -241,6 +240,8 @@ def run(args: argparse.Namespace) -> int:
             lines = _with_syndication(lines, args, resumed)
         total = source.total() if show else None
         counted = tally.count(lines, drop_filtered=args.drop_filtered)
+        from tqdm import tqdm
+
         progress = tqdm(counted, total=total, initial=resumed.lines, unit="rec", disable=not show)
         if target is None:
             _write(progress, sys.stdout)

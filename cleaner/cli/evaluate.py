@@ -22,14 +22,13 @@ from ..batch.output import OutputError, output_target, replace_file
 from ..document.meta.extract import finder_names
 from ..evaluation.gold import GoldPage, read_gold
 from ..evaluation.metadata import MetadataSummary
-from ..evaluation.modes import modes
 from ..evaluation.report import metadata_table, score_table, type_table
-from ..evaluation.run import ModeResult, by_type, evaluate
 from ..evaluation.scoring import PageScore, Summary
 from .options import add_rule_options, cleaner_options
 from .plugins import Commands
 
 if TYPE_CHECKING:
+    from ..evaluation.run import ModeResult
     from ..training.crossval import CrossValidation
 
 DEFAULT_MODES = "raw,text,html,html-old,trafilatura"
@@ -60,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     except OutputError as error:
         print(f"cleaner eval: --json: {error}", file=sys.stderr)
         return 2
+    from ..evaluation.modes import modes  # trafilatura: imported by this command only, not by every CLI start
+    from ..evaluation.run import evaluate
+
     cleaner = cleaner_options(args).build()
     available = modes(cleaner)
     chosen = [name.strip() for name in args.modes.split(",") if name.strip()]
@@ -89,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_dataset(results: dict[str, ModeResult], pages: list[GoldPage], worst: int) -> dict[str, Any]:
+    from ..evaluation.run import by_type
+
     print(score_table(result.summary for result in results.values()))
     entry: dict[str, Any] = {"modes": []}
     types = {name: by_type(_scores(result.summary), pages) for name, result in results.items()}
@@ -174,6 +178,8 @@ def _metadata_cross_validation(cleaner: Cleaner, pages: list[GoldPage], folds: i
 
 def _groups(scores: dict[str, PageScore], pages: list[GoldPage]) -> dict[str, Summary]:
     """Summaries per page type and over all the scored pages."""
+    from ..evaluation.run import by_type
+
     groups = by_type(scores, pages)
     groups["all"] = Summary("all", list(scores.values()))
     return groups

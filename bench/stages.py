@@ -68,10 +68,11 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("headings", "cleaner.document.headings:pair"),
     ("removals", "cleaner.document.run:DocumentRun._block_removals"),
     ("removals", "cleaner.document.run:DocumentRun._fragment_removals"),
-    ("removals", "cleaner.document.run:DocumentRun._removal"),
     ("metadata, result building", "cleaner.document.run:DocumentRun._collect_metadata"),
     ("metadata, result building", "cleaner.document.metadata:MetadataBuilder.build"),
-    ("metadata, result building", "cleaner.document.run:DocumentRun.result"),
+    ("metadata, result building", "cleaner.document.run:DocumentRun.values"),
+    ("result model", "cleaner.result:ResultValues.model"),
+    ("to_dict", "cleaner.result:ResultValues.to_dict"),
     ("to_dict", "cleaner.result:CleanResult.to_dict"),
 )
 UNATTRIBUTED = "unattributed"

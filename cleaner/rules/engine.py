@@ -5,9 +5,14 @@ Block rules (every action but ``strip``):
 - literal ``phrases`` go into one dictionary from a folded key (case, quote
   style and trailing punctuation do not count) to the first rule listing them:
   one lookup per block, whatever their number;
-- regex rules become alternations anchored to whole lines,
+- regex rules: with Hyperscan (``prefilter``), one scan of the document's
+  text names the rules that may match each line, and only those are tried,
+  each alone, in priority order; without it (or with ``CLEANER_PREFILTER=0``)
+  they become alternations anchored to whole lines,
   ``^(?:(?P<r3>...)|(?P<r9>...)|...)$``, one per first character and length
-  bucket (``dispatch``).
+  bucket (``dispatch``). Both give the same hits: a rule alone matches where
+  it would inside the alternation, and the first rule that matches at all
+  decides (even across lines, when it then is no block match).
 
 The first rule in priority order that matches a block is its verdict; a rule
 that cannot act there gives way to the next (``next_block_hit``). ``strip``
@@ -21,8 +26,10 @@ one that was slow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
@@ -31,8 +38,13 @@ from .deadline import Deadline, MatchTimedOut, charged_to, timed_out
 from .dispatch import Dispatch
 from .groups import Kind, field_group, matched_rule, rule_group, rule_indices
 from .loading import LoadedPack, check_unique_names
+from .prefilter import Prefilter, enabled
 from .schema import Action, Category, Position, Rule, RulePack, Scope, list_references
 from .sources import Lists, alternative, compile_alternatives, phrase_key
+from .translate import Untranslatable, translate
+
+CHECK_EVERY = 64
+"""With the prefilter, the budget (and the caller's stop) is looked at once per this many blocks at least."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +81,12 @@ Ranked = tuple[int, RulePack, Rule]  # a rule with its pack's position in the pa
 
 
 class RuleSet:
-    """All loaded packs, compiled once; immutable and safe to share between threads."""
+    """All loaded packs, compiled once; immutable and safe to share between threads.
 
-    def __init__(self, packs: Sequence[LoadedPack]) -> None:
+    ``prefilter``: use Hyperscan (``None``: when it imports, unless ``CLEANER_PREFILTER=0``).
+    """
+
+    def __init__(self, packs: Sequence[LoadedPack], *, prefilter: bool | None = None) -> None:
         check_unique_names(packs)
         self.packs = list(packs)
         block_rules, inline_rules = self._collect()
@@ -87,11 +102,18 @@ class RuleSet:
             else:
                 self.regex_sources[index] = alternative(pack, rule, rule_group(Kind.BLOCK, index), pack_index)
         self._phrases: dict[str, int] = {}
+        self._phrase_rules: dict[str, list[int]] = {}
         for index, keys in self.phrase_keys.items():
             for key in keys:
                 self._phrases.setdefault(key, index)
+                self._phrase_rules.setdefault(key, []).append(index)
         self._longest_phrase = max((len(key) for key in self._phrases), default=0)
-        self.dispatch = Dispatch(self.regex_sources, [rule.max_chars for rule in self.block_rules])
+        self._singles: dict[int, regex.Pattern[str]] = {}
+        self.prefilter: Prefilter | None = None
+        self.unfiltered: tuple[int, ...] = ()
+        """Regex rules the prefilter cannot rule out (they can match across lines, or cannot be translated)."""
+        if enabled(prefilter):
+            self._build_prefilter(block_rules)
         self._inline_sources = [
             alternative(pack, rule, rule_group(Kind.INLINE, i), pack_index)
             for i, (pack_index, pack, rule) in enumerate(inline_rules)
@@ -104,6 +126,30 @@ class RuleSet:
             ]
             if sources:
                 self._inline[position] = compile_alternatives(sources, anchored=False)
+
+    @cached_property
+    def dispatch(self) -> Dispatch:
+        """The pure-Python dispatch (built on first use: with the prefilter, never)."""
+        return Dispatch(self.regex_sources, [rule.max_chars for rule in self.block_rules])
+
+    def _build_prefilter(self, block_rules: list[Ranked]) -> None:
+        expressions: dict[int, str] = {}
+        unfiltered: list[int] = []
+        for index in self.regex_sources:
+            _, pack, rule = block_rules[index]
+            source = rule.prefilter or rule.pattern
+            assert source is not None
+            try:
+                translation = translate(source, pack.lists, case_sensitive=rule.case_sensitive)
+            except Untranslatable:
+                unfiltered.append(index)
+                continue
+            if translation.crosses_lines:
+                unfiltered.append(index)
+            else:
+                expressions[index] = translation.expression
+        self.prefilter = Prefilter(expressions)
+        self.unfiltered = tuple(sorted([*unfiltered, *self.prefilter.refused]))
 
     def _collect(self) -> tuple[list[Ranked], list[Ranked]]:
         """Block and strip rules in priority order (``_priority``), pack order among equals."""
@@ -120,10 +166,16 @@ class RuleSet:
     def scan_blocks(self, text: str, blocks: Sequence[Block], deadline: Deadline) -> dict[int, Hit]:
         """The first block rule matching each block, keyed by block start offset."""
         hits: dict[int, Hit] = {}
-        for block in blocks:
+        lines = self.prefilter.lines(text) if self.prefilter is not None else None
+        for number, block in enumerate(blocks):
             length = len(block.text)
             phrase = self._phrases.get(phrase_key(block.text)) if length <= self._longest_phrase + 3 else None
-            match = self._match(self.dispatch.pattern_for(block.text[0], length, deadline), text, block, deadline)
+            if lines is None:
+                match = self._match(self.dispatch.pattern_for(block.text[0], length, deadline), text, block, deadline)
+            else:
+                if not number % CHECK_EVERY:
+                    deadline.remaining()
+                match = self._confirm(text, block, lines.get(block.end, ()), deadline)
             index = matched_rule(match) if match is not None else None
             if phrase is not None and (index is None or phrase < index):
                 rule = self.block_rules[phrase]
@@ -143,8 +195,15 @@ class RuleSet:
         line_end = text.find("\n", hit.start)
         block_text = text[hit.start : len(text) if line_end == -1 else line_end]
         key = phrase_key(block_text)
-        can_start = self.dispatch.can_start(block_text[0])
-        for index in range(hit.rule.index + 1, len(self.block_rules)):
+        lines = self.prefilter.lines(block_text) if self.prefilter is not None else None
+        can_start: frozenset[int] | None = None
+        if lines is None:
+            can_start = self.dispatch.can_start(block_text[0])
+            later: Iterable[int] = range(hit.rule.index + 1, len(self.block_rules))
+        else:  # only the rules that can match: the phrase rules listing the block, the regex rules reported
+            found = {*self._phrase_rules.get(key, ()), *lines.get(len(block_text), ()), *self.unfiltered}
+            later = sorted(index for index in found if index > hit.rule.index)
+        for index in later:
             rule = self.block_rules[index]
             if rule.max_chars < len(block_text):
                 continue
@@ -152,9 +211,9 @@ class RuleSet:
                 if key in self.phrase_keys[index]:
                     return Hit(rule, hit.start, hit.end, {rule.field: block_text} if rule.field else {})
                 continue
-            if index not in can_start:
+            if can_start is not None and index not in can_start:
                 continue
-            single = self.dispatch.singles[index]
+            single = self._single(index, deadline)
             with charged_to(rule.id):
                 match = deadline.run(single.match, text, hit.start)
             if match is not None and match.end() == hit.end:
@@ -176,8 +235,45 @@ class RuleSet:
         return sorted(hits, key=lambda hit: hit.start)
 
     def compile_all(self) -> None:
-        """Compile every dispatch alternation now rather than on first use (a server, before it serves)."""
-        self.dispatch.compile_all()
+        """Compile every dispatch alternation now rather than on first use (a server, before it serves).
+
+        With the prefilter there are none: the database is compiled (or loaded) at once, and a rule's own
+        pattern, compiled when first confirmed, takes a millisecond or so.
+        """
+        if self.prefilter is None:
+            self.dispatch.compile_all()
+
+    def _single(self, index: int, deadline: Deadline) -> regex.Pattern[str]:
+        """Regex rule ``index`` alone, anchored to a line; compiled on first use, not charged to the document."""
+        if self.prefilter is None:
+            return self.dispatch.singles[index]
+        single = self._singles.get(index)
+        if single is None:
+            started = time.thread_time()
+            single = self._singles[index] = compile_alternatives([self.regex_sources[index]], anchored=True)
+            deadline.extend(time.thread_time() - started)
+        return single
+
+    def _confirm(self, text: str, block: Block, reported: Sequence[int], deadline: Deadline) -> regex.Match[str] | None:
+        """What the dispatch alternation would match: the first rule that may match, tried alone in priority order.
+
+        A rule's match that ends elsewhere than the block's end (it went on across lines) ends the search
+        with no match, as it ends the alternation's. When one runs out of time, the rules that may match
+        are searched for the one to blame, as the alternation's are.
+        """
+        if not reported and not self.unfiltered:
+            return None
+        length = len(block.text)
+        candidates = sorted(i for i in {*reported, *self.unfiltered} if self.block_rules[i].max_chars >= length)
+        for index in candidates:
+            try:
+                match = deadline.run(self._single(index, deadline).match, text, block.start)
+            except MatchTimedOut:
+                singles = {i: self._single(i, deadline) for i in candidates}
+                raise _slowest(singles, self.block_rules, deadline.search(), "match", text, block.start) from None
+            if match is not None:
+                return match if match.end() == block.end else None
+        return None
 
     def _match(
         self, pattern: regex.Pattern[str] | None, text: str, block: Block, deadline: Deadline

@@ -91,7 +91,9 @@ def _dev_texts() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("loaded", BUILTIN, ids=[loaded.info.name for loaded in BUILTIN])
-def test_every_builtin_rule_is_reported_on_the_lines_it_matches(loaded: LoadedPack, both: tuple[RuleSet, RuleSet]) -> None:
+def test_every_builtin_rule_is_reported_on_the_lines_it_matches(
+    loaded: LoadedPack, both: tuple[RuleSet, RuleSet]
+) -> None:
     _, rules = both
     assert rules.prefilter is not None and rules.unfiltered == ()  # none needs trying on every line
     for rule in rules.block_rules:

@@ -89,7 +89,7 @@ def prefilter_warnings(loaded: LoadedPack) -> list[str]:
 
 
 def _missed_examples(rule: Rule, lists: dict[str, list[str]]) -> list[str]:
-    """The ``must_match`` examples with a line the pattern matches and the prefilter does not (or no line it matches)."""
+    """``must_match`` examples with a line the pattern matches and the prefilter does not, or no line it matches."""
     if rule.prefilter is None or rule.pattern is None:
         return []
     flags = 0 if rule.case_sensitive else regex.IGNORECASE
@@ -102,7 +102,9 @@ def _missed_examples(rule: Rule, lists: dict[str, list[str]]) -> list[str]:
     for example in rule.must_match:
         lines = [line for line in example.split("\n") if line]
         matched = [line for line in lines if pattern.fullmatch(line)]
-        if not all(prefilter.fullmatch(line) for line in matched) or not any(prefilter.fullmatch(line) for line in lines):
+        if not all(prefilter.fullmatch(line) for line in matched) or not any(
+            prefilter.fullmatch(line) for line in lines
+        ):
             missed.append(example)
     return missed
 

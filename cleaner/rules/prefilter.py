@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Mapping
 from types import ModuleType
+from typing import Any
 
 from . import cache
 from .translate import VERSION
@@ -32,7 +33,9 @@ except ImportError:  # the pure-Python dispatch is used instead
     hyperscan = None
 
 ENVIRONMENT = "CLEANER_PREFILTER"
-FLAGS = 0 if hyperscan is None else hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_PREFILTER
+FLAGS = (
+    0 if hyperscan is None else hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_PREFILTER
+)
 MIN_CACHED_SECONDS = 0.05
 """Databases quicker to compile than this are not kept on disk (a one-rule check, a test's pack)."""
 
@@ -53,7 +56,7 @@ class Prefilter:
         self.compile_seconds = 0.0
         self.cached = False
         self.refused: frozenset[int] = frozenset()
-        self._database = self._load(dict(expressions)) if expressions else None
+        self._database: Any = self._load(dict(expressions)) if expressions else None
 
     def lines(self, text: str) -> dict[int, list[int]] | None:
         """Rule indices reported at each line end (an offset into ``text``); None if ``text`` is not UTF-8."""

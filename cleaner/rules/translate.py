@@ -21,14 +21,17 @@ reports lines cannot rule it out.
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
-from re import _constants as sre
-from re import _parser as sre_parse
 from typing import Any
 
 import regex
 from regex import _regex as regex_internals
+
+# The standard library's own regex parser (no typing stubs): patterns are parsed, never compiled, with it.
+sre: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
 
 VERSION = 1
 """Changes whenever a translation could change: part of the compiled database's cache key."""
@@ -77,7 +80,7 @@ def translate(pattern: str, lists: dict[str, list[str]], *, case_sensitive: bool
     """The line-anchored Hyperscan expression for ``pattern``; raises ``Untranslatable``."""
     properties: list[tuple[str, str]] = []
     source = _expand_lists(_without_lookarounds(pattern), lists)
-    source = _PROPERTY.sub(lambda m: _placeholder(m, properties), source)
+    source = str(_PROPERTY.sub(lambda m: _placeholder(m, properties), source))
     try:
         parsed = sre_parse.parse(source, 0)
     except (re.error, OverflowError, RecursionError) as error:
@@ -85,7 +88,9 @@ def translate(pattern: str, lists: dict[str, list[str]], *, case_sensitive: bool
     flags = parsed.state.flags
     emitter = _Emitter(properties)
     body = emitter.sequence(
-        list(parsed), ignorecase=not case_sensitive or bool(flags & sre.SRE_FLAG_IGNORECASE), dotall=bool(flags & sre.SRE_FLAG_DOTALL)
+        list(parsed),
+        ignorecase=not case_sensitive or bool(flags & sre.SRE_FLAG_IGNORECASE),
+        dotall=bool(flags & sre.SRE_FLAG_DOTALL),
     )
     return Translation(f"^(?:{body})$", emitter.crosses_lines)
 
@@ -111,7 +116,9 @@ class _Emitter:
         if op is sre.IN:
             return self.chars(self.char_class(av, ignorecase))
         if op is sre.BRANCH:
-            return "(?:" + "|".join(self.sequence(list(alt), ignorecase=ignorecase, dotall=dotall) for alt in av[1]) + ")"
+            return (
+                "(?:" + "|".join(self.sequence(list(alt), ignorecase=ignorecase, dotall=dotall) for alt in av[1]) + ")"
+            )
         if op is sre.SUBPATTERN:
             group, added, removed, inner = av
             ignorecase = (ignorecase or bool(added & sre.SRE_FLAG_IGNORECASE)) and not removed & sre.SRE_FLAG_IGNORECASE
@@ -228,16 +235,16 @@ def _byte_class(codes: frozenset[int]) -> str:
 
 def _placeholder(match: regex.Match[str], properties: list[tuple[str, str]]) -> str:
     properties.append((match[2], match[3] or match[4]))
-    return match[1] + chr(_PLACEHOLDER_BASE + len(properties) - 1)
+    return f"{match[1]}{chr(_PLACEHOLDER_BASE + len(properties) - 1)}"
 
 
 def _expand_lists(pattern: str, lists: dict[str, list[str]]) -> str:
     def alternation(match: regex.Match[str]) -> str:
         if match[2] not in lists:
             raise Untranslatable(f"unknown named list {match[2]}")
-        return match[1] + "(?:" + "|".join(re.escape(item) for item in lists[match[2]]) + ")"
+        return f"{match[1]}(?:{'|'.join(re.escape(item) for item in lists[match[2]])})"
 
-    return _LIST.sub(alternation, pattern)
+    return str(_LIST.sub(alternation, pattern))
 
 
 def _without_lookarounds(pattern: str) -> str:

@@ -295,3 +295,7 @@ def test_a_prefilter_needs_a_block_rule_pattern(make_pack: Callable[..., Path]) 
 def test_the_environment_switches_the_prefilter_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(prefilter.ENVIRONMENT, "0")
     assert RuleSet(BUILTIN).prefilter is None
+
+
+def test_a_lone_surrogate_is_scanned_like_any_character(both: tuple[RuleSet, RuleSet]) -> None:
+    _agree(both, ["Follow us on Twitter \ud800\nThe story.", "\udfff (Getty Images)\n© 2015 AFP \udc80"])

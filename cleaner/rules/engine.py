@@ -29,7 +29,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import regex
 
@@ -112,8 +111,12 @@ class RuleSet:
         self.prefilter: Prefilter | None = None
         self.unfiltered: tuple[int, ...] = ()
         """Regex rules the prefilter cannot rule out (they can match across lines, or cannot be translated)."""
+        self.dispatch: Dispatch | None = None
+        """The pure-Python dispatch, when there is no prefilter."""
         if enabled(prefilter):
             self._build_prefilter(block_rules)
+        else:
+            self.dispatch = Dispatch(self.regex_sources, [rule.max_chars for rule in self.block_rules])
         self._inline_sources = [
             alternative(pack, rule, rule_group(Kind.INLINE, i), pack_index)
             for i, (pack_index, pack, rule) in enumerate(inline_rules)
@@ -126,11 +129,6 @@ class RuleSet:
             ]
             if sources:
                 self._inline[position] = compile_alternatives(sources, anchored=False)
-
-    @cached_property
-    def dispatch(self) -> Dispatch:
-        """The pure-Python dispatch (built on first use: with the prefilter, never)."""
-        return Dispatch(self.regex_sources, [rule.max_chars for rule in self.block_rules])
 
     def _build_prefilter(self, block_rules: list[Ranked]) -> None:
         expressions: dict[int, str] = {}
@@ -166,11 +164,11 @@ class RuleSet:
     def scan_blocks(self, text: str, blocks: Sequence[Block], deadline: Deadline) -> dict[int, Hit]:
         """The first block rule matching each block, keyed by block start offset."""
         hits: dict[int, Hit] = {}
-        lines = self.prefilter.lines(text) if self.prefilter is not None else None
+        lines = self.prefilter.lines(text) if self.prefilter is not None else {}
         for number, block in enumerate(blocks):
             length = len(block.text)
             phrase = self._phrases.get(phrase_key(block.text)) if length <= self._longest_phrase + 3 else None
-            if lines is None:
+            if self.dispatch is not None:
                 match = self._match(self.dispatch.pattern_for(block.text[0], length, deadline), text, block, deadline)
             else:
                 if not number % CHECK_EVERY:
@@ -195,13 +193,14 @@ class RuleSet:
         line_end = text.find("\n", hit.start)
         block_text = text[hit.start : len(text) if line_end == -1 else line_end]
         key = phrase_key(block_text)
-        lines = self.prefilter.lines(block_text) if self.prefilter is not None else None
         can_start: frozenset[int] | None = None
-        if lines is None:
+        if self.dispatch is not None:
             can_start = self.dispatch.can_start(block_text[0])
             later: Iterable[int] = range(hit.rule.index + 1, len(self.block_rules))
         else:  # only the rules that can match: the phrase rules listing the block, the regex rules reported
-            found = {*self._phrase_rules.get(key, ()), *lines.get(len(block_text), ()), *self.unfiltered}
+            assert self.prefilter is not None
+            reported = self.prefilter.lines(block_text).get(len(block_text), ())
+            found = {*self._phrase_rules.get(key, ()), *reported, *self.unfiltered}
             later = sorted(index for index in found if index > hit.rule.index)
         for index in later:
             rule = self.block_rules[index]
@@ -240,12 +239,12 @@ class RuleSet:
         With the prefilter there are none: the database is compiled (or loaded) at once, and a rule's own
         pattern, compiled when first confirmed, takes a millisecond or so.
         """
-        if self.prefilter is None:
+        if self.dispatch is not None:
             self.dispatch.compile_all()
 
     def _single(self, index: int, deadline: Deadline) -> regex.Pattern[str]:
         """Regex rule ``index`` alone, anchored to a line; compiled on first use, not charged to the document."""
-        if self.prefilter is None:
+        if self.dispatch is not None:
             return self.dispatch.singles[index]
         single = self._singles.get(index)
         if single is None:
@@ -283,7 +282,7 @@ class RuleSet:
         try:
             match = deadline.run(pattern.match, text, block.start)
         except MatchTimedOut:
-            singles = {index: self.dispatch.singles[index] for index in rule_indices(pattern)}
+            singles = {index: self._single(index, deadline) for index in rule_indices(pattern)}
             raise _slowest(singles, self.block_rules, deadline.search(), "match", text, block.start) from None
         return match if match is not None and match.end() == block.end else None
 

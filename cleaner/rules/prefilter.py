@@ -58,14 +58,11 @@ class Prefilter:
         self.refused: frozenset[int] = frozenset()
         self._database: Any = self._load(dict(expressions)) if expressions else None
 
-    def lines(self, text: str) -> dict[int, list[int]] | None:
-        """Rule indices reported at each line end (an offset into ``text``); None if ``text`` is not UTF-8."""
+    def lines(self, text: str) -> dict[int, list[int]]:
+        """Rule indices reported at each line end (an offset into ``text``)."""
         if self._database is None:
             return {}
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:
-            return None
+        data = text.encode("utf-8", "surrogatepass")  # the expressions take any byte sequence for a lone surrogate
         reports: list[tuple[int, int]] = []
         self._database.scan(data, match_event_handler=_collect, context=reports, scratch=self._scratch())
         found: dict[int, list[int]] = {}
@@ -149,7 +146,7 @@ def _text_offsets(data: bytes, ends: set[int]) -> dict[int, int]:
     offsets: dict[int, int] = {}
     previous = position = 0
     for end in sorted(ends):
-        position += len(data[previous:end].decode("utf-8"))
+        position += len(data[previous:end].decode("utf-8", "surrogatepass"))
         previous = end
         offsets[end] = position
     return offsets

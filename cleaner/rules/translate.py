@@ -206,10 +206,15 @@ class _Emitter:
         if chars.all_others:
             parts.append("[\\xc2-\\xf4][\\x80-\\xbf]+")
         else:
-            parts += ["".join(f"\\x{byte:02x}" for byte in chr(code).encode("utf-8")) for code in sorted(chars.others)]
+            parts += [_utf8(code) for code in sorted(chars.others)]
         if not parts:
             raise Untranslatable("a class that matches nothing")
         return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _utf8(code: int) -> str:
+    """The UTF-8 bytes of one character (a lone surrogate as Python writes it with ``surrogatepass``)."""
+    return "".join(f"\\x{byte:02x}" for byte in chr(code).encode("utf-8", "surrogatepass"))
 
 
 def _cases(code: int) -> set[int]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -151,7 +152,7 @@ class _Emitter:
     def literal(self, code: int, ignorecase: bool) -> _Chars:
         if code >= _PLACEHOLDER_BASE and code - _PLACEHOLDER_BASE < len(self.properties):
             return self.property_chars(code - _PLACEHOLDER_BASE, ignorecase)
-        return _split(_cases(code) if ignorecase else {code})
+        return _literal(code, ignorecase)
 
     def property_chars(self, index: int, ignorecase: bool) -> _Chars:
         sign, name = self.properties[index]
@@ -202,19 +203,30 @@ class _Emitter:
     def chars(self, chars: _Chars) -> str:
         """One character of ``chars`` as UTF-8 bytes."""
         self.crosses_lines |= _NEWLINE in chars.ascii
-        parts = [_byte_class(chars.ascii)] if chars.ascii else []
-        if chars.all_others:
-            parts.append("[\\xc2-\\xf4][\\x80-\\xbf]+")
-        else:
-            parts += [_utf8(code) for code in sorted(chars.others)]
-        if not parts:
-            raise Untranslatable("a class that matches nothing")
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return _bytes_of(chars)
+
+
+@lru_cache(maxsize=4096)
+def _bytes_of(chars: _Chars) -> str:
+    """The expression for one character of ``chars`` (the same few come back in every rule)."""
+    parts = [_byte_class(chars.ascii)] if chars.ascii else []
+    if chars.all_others:
+        parts.append("[\\xc2-\\xf4][\\x80-\\xbf]+")
+    else:
+        parts += [_utf8(code) for code in sorted(chars.others)]
+    if not parts:
+        raise Untranslatable("a class that matches nothing")
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
 def _utf8(code: int) -> str:
     """The UTF-8 bytes of one character (a lone surrogate as Python writes it with ``surrogatepass``)."""
     return "".join(f"\\x{byte:02x}" for byte in chr(code).encode("utf-8", "surrogatepass"))
+
+
+@lru_cache(maxsize=4096)
+def _literal(code: int, ignorecase: bool) -> _Chars:
+    return _split(_cases(code) if ignorecase else {code})
 
 
 def _cases(code: int) -> set[int]:

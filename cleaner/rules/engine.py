@@ -5,14 +5,14 @@ Block rules (every action but ``strip``):
 - literal ``phrases`` go into one dictionary from a folded key (case, quote
   style and trailing punctuation do not count) to the first rule listing them:
   one lookup per block, whatever their number;
-- regex rules: with Hyperscan (``prefilter``), one scan of the document's
-  text names the rules that may match each line, and only those are tried,
-  each alone, in priority order; without it (or with ``CLEANER_PREFILTER=0``)
-  they become alternations anchored to whole lines,
-  ``^(?:(?P<r3>...)|(?P<r9>...)|...)$``, one per first character and length
-  bucket (``dispatch``). Both give the same hits: a rule alone matches where
-  it would inside the alternation, and the first rule that matches at all
-  decides (even across lines, when it then is no block match).
+- regex rules become alternations anchored to whole lines,
+  ``^(?:(?P<r3>...)|(?P<r9>...)|...)$``. With Hyperscan (``prefilter``), one
+  scan of the document's text names the rules that may match each line, and
+  a line meets the alternation of only those (compiled on first use, kept);
+  without it (or with ``CLEANER_PREFILTER=0``), one per first character and
+  length bucket (``dispatch``). Both give the same hits: the rules left out
+  cannot match, so the first rule that does, and where its match ends, are
+  the same.
 
 The first rule in priority order that matches a block is its verdict; a rule
 that cannot act there gives way to the next (``next_block_hit``). ``strip``
@@ -43,6 +43,8 @@ from .sources import Lists, alternative, compile_alternatives, phrase_key
 from .translate import Untranslatable, translate
 
 CHECK_EVERY = 64
+MAX_ALTERNATIONS = 4096
+"""Alternations of the rules reported together kept at once (a few per document's distinct reports)."""
 """With the prefilter, the budget (and the caller's stop) is looked at once per this many blocks at least."""
 
 
@@ -108,6 +110,7 @@ class RuleSet:
                 self._phrase_rules.setdefault(key, []).append(index)
         self._longest_phrase = max((len(key) for key in self._phrases), default=0)
         self._singles: dict[int, regex.Pattern[str]] = {}
+        self._alternations: dict[tuple[int, ...], regex.Pattern[str]] = {}
         self.prefilter: Prefilter | None = None
         self.unfiltered: tuple[int, ...] = ()
         """Regex rules the prefilter cannot rule out (they can match across lines, or cannot be translated)."""
@@ -254,25 +257,33 @@ class RuleSet:
         return single
 
     def _confirm(self, text: str, block: Block, reported: Sequence[int], deadline: Deadline) -> regex.Match[str] | None:
-        """What the dispatch alternation would match: the first rule that may match, tried alone in priority order.
+        """What the dispatch alternation would match: the alternation of only the rules that may match.
 
-        A rule's match that ends elsewhere than the block's end (it went on across lines) ends the search
-        with no match, as it ends the alternation's. When one runs out of time, the rules that may match
-        are searched for the one to blame, as the alternation's are.
+        The rules left out cannot match, so the first rule that does (and where its match ends) is the
+        same; when it runs out of time, the rules in it are searched for the one to blame, as the
+        dispatch alternation's are.
         """
         if not reported and not self.unfiltered:
             return None
         length = len(block.text)
-        candidates = sorted(i for i in {*reported, *self.unfiltered} if self.block_rules[i].max_chars >= length)
-        for index in candidates:
-            try:
-                match = deadline.run(self._single(index, deadline).match, text, block.start)
-            except MatchTimedOut:
-                singles = {i: self._single(i, deadline) for i in candidates}
-                raise _slowest(singles, self.block_rules, deadline.search(), "match", text, block.start) from None
-            if match is not None:
-                return match if match.end() == block.end else None
-        return None
+        candidates = tuple(sorted(i for i in {*reported, *self.unfiltered} if self.block_rules[i].max_chars >= length))
+        if not candidates:
+            return None
+        return self._match(self._alternation(candidates, deadline), text, block, deadline)
+
+    def _alternation(self, candidates: tuple[int, ...], deadline: Deadline) -> regex.Pattern[str]:
+        """The line-anchored alternation of these regex rules (one rule: itself), compiled on first use."""
+        if len(candidates) == 1:
+            return self._single(candidates[0], deadline)
+        pattern = self._alternations.get(candidates)
+        if pattern is None:
+            started = time.thread_time()
+            pattern = compile_alternatives([self.regex_sources[i] for i in candidates], anchored=True)
+            if len(self._alternations) >= MAX_ALTERNATIONS:
+                self._alternations.clear()
+            self._alternations[candidates] = pattern
+            deadline.extend(time.thread_time() - started)
+        return pattern
 
     def _match(
         self, pattern: regex.Pattern[str] | None, text: str, block: Block, deadline: Deadline

@@ -30,10 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKS = ROOT / "cleaner" / "rules" / "packs"
 
 
+# A slow rule is slow only on lines its prefilter lets through: this one lets every run of a to d through.
+SLOW_PREFILTER = "[a-d]+"
+
+
 def rule_pack(make_pack: Callable[..., Path], name: str, patterns: list[str], max_chars: int = 500) -> Path:
     body = "".join(
         f"[[rule]]\nid = 'r{n}'\ncategory = 'advert'\naction = 'drop'\nmax_chars = {max_chars}\n"
         f"pattern = '''{pattern}'''\nmust_match = ['abc']\nmust_not_match = ['x']\n"
+        + (f"prefilter = '''{SLOW_PREFILTER}'''\n" if pattern == SLOW else "")
         for n, pattern in enumerate(patterns)
     )
     return make_pack(name, body)
@@ -161,7 +166,9 @@ def test_busy_threads_do_not_make_a_document_time_out_early(
 
 
 def test_a_stop_request_ends_a_document_between_stages_and_during_matching(make_pack: Callable[..., Path]) -> None:
-    cleaner = Cleaner(rule_pack(make_pack, "plain", ["Advert here"]), builtin_rules=False, timeout=30)
+    # The second rule is tried on every line (its prefilter, without the lookbehind, reports each), never matching.
+    patterns = ["Advert here", r"Line number \d+ of a long document\.(?<=story\.)"]
+    cleaner = Cleaner(rule_pack(make_pack, "plain", patterns), builtin_rules=False, timeout=30)
     with pytest.raises(CleaningStopped):
         cleaner.clean("Advert here\nThe story.", stop=lambda: True)
     # During matching: asked every few milliseconds, so a long rule stage stops soon after it says so.

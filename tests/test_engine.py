@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, RuleTimeoutError
+from cleaner.rules import prefilter
 from cleaner.rules.deadline import Deadline
 
 RULE = """
@@ -69,8 +70,12 @@ def test_a_match_that_crosses_lines_is_not_a_block_match(make_pack: Callable[...
     assert result.removed == []
 
 
+# A slow rule is slow only on lines its prefilter lets through: this one lets every run of a to d through.
+SLOW_RULE = "pattern = '''(?:a|aa)+(?:b|bb)+c'''\nprefilter = '''[a-d]+'''"
+
+
 def test_catastrophic_pattern_times_out(make_pack: Callable[..., Path]) -> None:
-    slow = rule("slow", "pattern = '''(?:a|aa)+(?:b|bb)+c'''", '"abc"')
+    slow = rule("slow", SLOW_RULE, '"abc"')
     cleaner = only(make_pack("mine", slow), timeout=0.2)
     with pytest.raises(RuleTimeoutError, match="rule 'mine.slow' exceeded the time budget"):
         cleaner.clean("a" * 30 + "b" * 30 + "d")
@@ -79,7 +84,7 @@ def test_catastrophic_pattern_times_out(make_pack: Callable[..., Path]) -> None:
 
 def test_the_slow_rule_is_named_among_many(make_pack: Callable[..., Path]) -> None:
     quick = rule("quick", "pattern = 'Advert here'", '"Advert here"')
-    slow = rule("slow", "pattern = '''(?:a|aa)+(?:b|bb)+c'''", '"abc"')
+    slow = rule("slow", SLOW_RULE, '"abc"')
     strip = rule("strip", "pattern = '''x(?:y|yy)+(?:z|zz)+w'''", '"xyzw then text"', action="strip")
     cleaner = only(make_pack("mine", quick + slow), timeout=0.2)
     with pytest.raises(RuleTimeoutError, match="rule 'mine.slow'"):
@@ -87,6 +92,18 @@ def test_the_slow_rule_is_named_among_many(make_pack: Callable[..., Path]) -> No
     stripping = only(make_pack("inline", quick + strip), timeout=0.2)
     with pytest.raises(RuleTimeoutError, match="rule 'inline.strip'"):
         stripping.clean("The story " + "x" + "y" * 30 + "z" * 30 + " goes on.")
+
+
+@pytest.mark.skipif(not prefilter.enabled(), reason="hyperscan is not installed (or CLEANER_PREFILTER=0)")
+def test_a_rule_is_not_tried_on_lines_its_prefilter_rules_out(
+    make_pack: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = make_pack("mine", rule("slow", "pattern = '''(?:a|aa)+(?:b|bb)+c'''", '"abc"'))
+    text = "a" * 30 + "b" * 30 + "d\nThe story goes on after the line."
+    assert only(slow, timeout=0.2).clean(text).removed == []  # no c: Hyperscan rules the line out
+    monkeypatch.setenv(prefilter.ENVIRONMENT, "0")  # the pure-Python dispatch tries the rule on every line
+    with pytest.raises(RuleTimeoutError, match="rule 'mine.slow'"):
+        only(slow, timeout=0.2).clean(text)
 
 
 def test_thousand_rules_compile_into_one_scan(make_pack: Callable[..., Path]) -> None:

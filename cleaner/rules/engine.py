@@ -6,8 +6,13 @@ Block rules (every action but ``strip``):
   style and trailing punctuation do not count) to the first rule listing them:
   one lookup per block, whatever their number;
 - regex rules become alternations anchored to whole lines,
-  ``^(?:(?P<r3>...)|(?P<r9>...)|...)$``, one per first character and length
-  bucket (``dispatch``).
+  ``^(?:(?P<r3>...)|(?P<r9>...)|...)$``. With Hyperscan (``prefilter``), one
+  scan of the document's text names the rules that may match each line, and
+  a line meets the alternation of only those (compiled on first use, kept);
+  without it (or with ``CLEANER_PREFILTER=0``), one per first character and
+  length bucket (``dispatch``). Both give the same hits: the rules left out
+  cannot match, so the first rule that does, and where its match ends, are
+  the same.
 
 The first rule in priority order that matches a block is its verdict; a rule
 that cannot act there gives way to the next (``next_block_hit``). ``strip``
@@ -21,7 +26,8 @@ one that was slow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -31,8 +37,15 @@ from .deadline import Deadline, MatchTimedOut, charged_to, timed_out
 from .dispatch import Dispatch
 from .groups import Kind, field_group, matched_rule, rule_group, rule_indices
 from .loading import LoadedPack, check_unique_names
+from .prefilter import Prefilter, enabled
 from .schema import Action, Category, Position, Rule, RulePack, Scope, list_references
 from .sources import Lists, alternative, compile_alternatives, phrase_key
+from .translate import Untranslatable, translate
+
+CHECK_EVERY = 64
+MAX_ALTERNATIONS = 4096
+"""Alternations of the rules reported together kept at once (a few per document's distinct reports)."""
+"""With the prefilter, the budget (and the caller's stop) is looked at once per this many blocks at least."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +82,12 @@ Ranked = tuple[int, RulePack, Rule]  # a rule with its pack's position in the pa
 
 
 class RuleSet:
-    """All loaded packs, compiled once; immutable and safe to share between threads."""
+    """All loaded packs, compiled once; immutable and safe to share between threads.
 
-    def __init__(self, packs: Sequence[LoadedPack]) -> None:
+    ``prefilter``: use Hyperscan (``None``: when it imports, unless ``CLEANER_PREFILTER=0``).
+    """
+
+    def __init__(self, packs: Sequence[LoadedPack], *, prefilter: bool | None = None) -> None:
         check_unique_names(packs)
         self.packs = list(packs)
         block_rules, inline_rules = self._collect()
@@ -87,11 +103,23 @@ class RuleSet:
             else:
                 self.regex_sources[index] = alternative(pack, rule, rule_group(Kind.BLOCK, index), pack_index)
         self._phrases: dict[str, int] = {}
+        self._phrase_rules: dict[str, list[int]] = {}
         for index, keys in self.phrase_keys.items():
             for key in keys:
                 self._phrases.setdefault(key, index)
+                self._phrase_rules.setdefault(key, []).append(index)
         self._longest_phrase = max((len(key) for key in self._phrases), default=0)
-        self.dispatch = Dispatch(self.regex_sources, [rule.max_chars for rule in self.block_rules])
+        self._singles: dict[int, regex.Pattern[str]] = {}
+        self._alternations: dict[tuple[int, ...], regex.Pattern[str]] = {}
+        self.prefilter: Prefilter | None = None
+        self.unfiltered: tuple[int, ...] = ()
+        """Regex rules the prefilter cannot rule out (they can match across lines, or cannot be translated)."""
+        self.dispatch: Dispatch | None = None
+        """The pure-Python dispatch, when there is no prefilter."""
+        if enabled(prefilter):
+            self._build_prefilter(block_rules)
+        else:
+            self.dispatch = Dispatch(self.regex_sources, [rule.max_chars for rule in self.block_rules])
         self._inline_sources = [
             alternative(pack, rule, rule_group(Kind.INLINE, i), pack_index)
             for i, (pack_index, pack, rule) in enumerate(inline_rules)
@@ -104,6 +132,25 @@ class RuleSet:
             ]
             if sources:
                 self._inline[position] = compile_alternatives(sources, anchored=False)
+
+    def _build_prefilter(self, block_rules: list[Ranked]) -> None:
+        expressions: dict[int, str] = {}
+        unfiltered: list[int] = []
+        for index in self.regex_sources:
+            _, pack, rule = block_rules[index]
+            source = rule.prefilter or rule.pattern
+            assert source is not None
+            try:
+                translation = translate(source, pack.lists, case_sensitive=rule.case_sensitive)
+            except Untranslatable:
+                unfiltered.append(index)
+                continue
+            if translation.crosses_lines:
+                unfiltered.append(index)
+            else:
+                expressions[index] = translation.expression
+        self.prefilter = Prefilter(expressions)
+        self.unfiltered = tuple(sorted([*unfiltered, *self.prefilter.refused]))
 
     def _collect(self) -> tuple[list[Ranked], list[Ranked]]:
         """Block and strip rules in priority order (``_priority``), pack order among equals."""
@@ -120,10 +167,16 @@ class RuleSet:
     def scan_blocks(self, text: str, blocks: Sequence[Block], deadline: Deadline) -> dict[int, Hit]:
         """The first block rule matching each block, keyed by block start offset."""
         hits: dict[int, Hit] = {}
-        for block in blocks:
+        lines = self.prefilter.lines(text) if self.prefilter is not None else {}
+        for number, block in enumerate(blocks):
             length = len(block.text)
             phrase = self._phrases.get(phrase_key(block.text)) if length <= self._longest_phrase + 3 else None
-            match = self._match(self.dispatch.pattern_for(block.text[0], length, deadline), text, block, deadline)
+            if self.dispatch is not None:
+                match = self._match(self.dispatch.pattern_for(block.text[0], length, deadline), text, block, deadline)
+            else:
+                if not number % CHECK_EVERY:
+                    deadline.remaining()
+                match = self._confirm(text, block, lines.get(block.end, ()), deadline)
             index = matched_rule(match) if match is not None else None
             if phrase is not None and (index is None or phrase < index):
                 rule = self.block_rules[phrase]
@@ -143,8 +196,16 @@ class RuleSet:
         line_end = text.find("\n", hit.start)
         block_text = text[hit.start : len(text) if line_end == -1 else line_end]
         key = phrase_key(block_text)
-        can_start = self.dispatch.can_start(block_text[0])
-        for index in range(hit.rule.index + 1, len(self.block_rules)):
+        can_start: frozenset[int] | None = None
+        if self.dispatch is not None:
+            can_start = self.dispatch.can_start(block_text[0])
+            later: Iterable[int] = range(hit.rule.index + 1, len(self.block_rules))
+        else:  # only the rules that can match: the phrase rules listing the block, the regex rules reported
+            assert self.prefilter is not None
+            reported = self.prefilter.lines(block_text).get(len(block_text), ())
+            found = {*self._phrase_rules.get(key, ()), *reported, *self.unfiltered}
+            later = sorted(index for index in found if index > hit.rule.index)
+        for index in later:
             rule = self.block_rules[index]
             if rule.max_chars < len(block_text):
                 continue
@@ -152,9 +213,9 @@ class RuleSet:
                 if key in self.phrase_keys[index]:
                     return Hit(rule, hit.start, hit.end, {rule.field: block_text} if rule.field else {})
                 continue
-            if index not in can_start:
+            if can_start is not None and index not in can_start:
                 continue
-            single = self.dispatch.singles[index]
+            single = self._single(index, deadline)
             with charged_to(rule.id):
                 match = deadline.run(single.match, text, hit.start)
             if match is not None and match.end() == hit.end:
@@ -176,8 +237,53 @@ class RuleSet:
         return sorted(hits, key=lambda hit: hit.start)
 
     def compile_all(self) -> None:
-        """Compile every dispatch alternation now rather than on first use (a server, before it serves)."""
-        self.dispatch.compile_all()
+        """Compile every dispatch alternation now rather than on first use (a server, before it serves).
+
+        With the prefilter there are none: the database is compiled (or loaded) at once, and a rule's own
+        pattern, compiled when first confirmed, takes a millisecond or so.
+        """
+        if self.dispatch is not None:
+            self.dispatch.compile_all()
+
+    def _single(self, index: int, deadline: Deadline) -> regex.Pattern[str]:
+        """Regex rule ``index`` alone, anchored to a line; compiled on first use, not charged to the document."""
+        if self.dispatch is not None:
+            return self.dispatch.singles[index]
+        single = self._singles.get(index)
+        if single is None:
+            started = time.thread_time()
+            single = self._singles[index] = compile_alternatives([self.regex_sources[index]], anchored=True)
+            deadline.extend(time.thread_time() - started)
+        return single
+
+    def _confirm(self, text: str, block: Block, reported: Sequence[int], deadline: Deadline) -> regex.Match[str] | None:
+        """What the dispatch alternation would match: the alternation of only the rules that may match.
+
+        The rules left out cannot match, so the first rule that does (and where its match ends) is the
+        same; when it runs out of time, the rules in it are searched for the one to blame, as the
+        dispatch alternation's are.
+        """
+        if not reported and not self.unfiltered:
+            return None
+        length = len(block.text)
+        candidates = tuple(sorted(i for i in {*reported, *self.unfiltered} if self.block_rules[i].max_chars >= length))
+        if not candidates:
+            return None
+        return self._match(self._alternation(candidates, deadline), text, block, deadline)
+
+    def _alternation(self, candidates: tuple[int, ...], deadline: Deadline) -> regex.Pattern[str]:
+        """The line-anchored alternation of these regex rules (one rule: itself), compiled on first use."""
+        if len(candidates) == 1:
+            return self._single(candidates[0], deadline)
+        pattern = self._alternations.get(candidates)
+        if pattern is None:
+            started = time.thread_time()
+            pattern = compile_alternatives([self.regex_sources[i] for i in candidates], anchored=True)
+            if len(self._alternations) >= MAX_ALTERNATIONS:
+                self._alternations.clear()
+            self._alternations[candidates] = pattern
+            deadline.extend(time.thread_time() - started)
+        return pattern
 
     def _match(
         self, pattern: regex.Pattern[str] | None, text: str, block: Block, deadline: Deadline
@@ -187,7 +293,7 @@ class RuleSet:
         try:
             match = deadline.run(pattern.match, text, block.start)
         except MatchTimedOut:
-            singles = {index: self.dispatch.singles[index] for index in rule_indices(pattern)}
+            singles = {index: self._single(index, deadline) for index in rule_indices(pattern)}
             raise _slowest(singles, self.block_rules, deadline.search(), "match", text, block.start) from None
         return match if match is not None and match.end() == block.end else None
 

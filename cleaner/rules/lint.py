@@ -1,4 +1,4 @@
-"""Warnings about rule patterns that can backtrack catastrophically.
+"""Warnings about rule patterns: catastrophic backtracking, and prefilters that miss.
 
 A *nested quantifier* is a group repeated without bound (``*``, ``+``,
 ``{n,}``) around a repetition without bound, such as ``(a+)+`` or
@@ -8,6 +8,12 @@ possessive (``a++``), the group atomic (``(?>...)``), or every alternative of
 the group requires a literal character that marks where one repetition ends
 and the next begins (``(?: \\w+)*``). Every match still runs under a time
 budget; this check finds the risk before it costs that budget.
+
+A regex block rule is only tried on the lines its prefilter (its own pattern
+translated for Hyperscan, or its ``prefilter`` field) reports, so a rule whose
+pattern cannot be translated is tried on every line, and an explicit
+``prefilter`` must match every line of a ``must_match`` example that the
+pattern matches (and some line of each example).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from dataclasses import dataclass, field
 import regex
 
 from .loading import LoadedPack
+from .schema import Action, Rule, list_references
+from .translate import Untranslatable, translate
 
 _NOT_LITERAL = ".^$"
 _FLAGS_OR_COMMENT = regex.compile(r"\(\?(?:#[^)]*|[a-zA-Z-]+)\)")
@@ -53,7 +61,52 @@ def pack_warnings(loaded: LoadedPack) -> list[str]:
                     f"{positions[0]} ({pattern[positions[0] : positions[0] + 24]!r}) can backtrack "
                     "catastrophically; make the inner repetition possessive (a++) or the group atomic (?>...)"
                 )
+    return warnings + prefilter_warnings(loaded)
+
+
+def prefilter_warnings(loaded: LoadedPack) -> list[str]:
+    """One message per block rule that cannot be prefiltered, or whose ``prefilter`` misses an example."""
+    warnings: list[str] = []
+    lists = loaded.pack.lists
+    for rule in loaded.pack.rules:
+        if rule.pattern is None or rule.action is Action.STRIP:
+            continue
+        field = "prefilter" if rule.prefilter is not None else "pattern"
+        try:
+            translate(rule.prefilter or rule.pattern, lists, case_sensitive=rule.case_sensitive)
+        except Untranslatable as error:
+            warnings.append(
+                f"{loaded.path}: rule {rule.id!r}: field {field!r}: cannot be prefiltered ({error}), so the rule "
+                "is tried on every line; give it a 'prefilter' (a pattern matching at least what it matches)"
+            )
+            continue
+        for example in _missed_examples(rule, lists):
+            warnings.append(
+                f"{loaded.path}: rule {rule.id!r}: field 'prefilter' does not match must_match example {example!r} "
+                "where the pattern does: the rule would never be tried there"
+            )
     return warnings
+
+
+def _missed_examples(rule: Rule, lists: dict[str, list[str]]) -> list[str]:
+    """``must_match`` examples with a line the pattern matches and the prefilter does not, or no line it matches."""
+    if rule.prefilter is None or rule.pattern is None:
+        return []
+    flags = 0 if rule.case_sensitive else regex.IGNORECASE
+
+    def whole_line(source: str) -> regex.Pattern[str]:
+        return regex.compile(f"(?:{source})", flags, **{name: lists[name] for name in list_references(source)})
+
+    pattern, prefilter = whole_line(rule.pattern), whole_line(rule.prefilter)
+    missed = []
+    for example in rule.must_match:
+        lines = [line for line in example.split("\n") if line]
+        matched = [line for line in lines if pattern.fullmatch(line)]
+        if not all(prefilter.fullmatch(line) for line in matched) or not any(
+            prefilter.fullmatch(line) for line in lines
+        ):
+            missed.append(example)
+    return missed
 
 
 def nested_quantifiers(pattern: str) -> list[int]:

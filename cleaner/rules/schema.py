@@ -30,6 +30,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..result import RULE_FIELDS
+from .translate import Untranslatable, translate
 
 
 class Category(StrEnum):
@@ -113,6 +114,8 @@ class Rule(BaseModel):
     action: Action
     description: str = ""
     pattern: str | None = None
+    prefilter: str | None = None
+    """A pattern matching every line ``pattern`` matches, and maybe more: what Hyperscan scans for instead."""
     phrases: list[Annotated[str, Field(min_length=1)]] | None = None
     end: str | None = None
     max_blocks: Annotated[int, Field(ge=1)] | None = None
@@ -141,6 +144,18 @@ class Rule(BaseModel):
             compile_check(value, lists)
         return value
 
+    @field_validator("prefilter")
+    @classmethod
+    def _translates(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            lists = (info.context or {}).get("lists", {})
+            compile_check(value, lists)
+            try:
+                translate(value, lists, case_sensitive=False)
+            except Untranslatable as error:
+                raise ValueError(f"cannot be used as a prefilter: {error}") from None
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
         if (self.pattern is None) == (self.phrases is None):
@@ -153,6 +168,8 @@ class Rule(BaseModel):
             raise ValueError("'max_blocks' is only for actions 'drop_span' and 'drop_tail'")
         if self.action is Action.STRIP and self.pattern is None:
             raise ValueError("action 'strip' needs a 'pattern'")
+        if self.prefilter is not None and (self.pattern is None or self.action is Action.STRIP):
+            raise ValueError("'prefilter' is only for block rules with a 'pattern'")
         if self.phrases is not None and (longest := max(map(len, self.phrases))) > self.max_chars:
             raise ValueError(f"a phrase is {longest} characters long; raise 'max_chars'")
         if self.action is Action.METADATA and self.field is None and not self.field_groups:

@@ -23,6 +23,7 @@ from cleaner_server.app import RunningServer, start
 from cleaner_server.config import ServerConfig
 from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
 from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
+from servers import SLOW, SLOW_PREFILTER
 
 from cleaner import Cleaner, CleanerOptions
 from cleaner.cli.parser import build_parser
@@ -31,7 +32,6 @@ from cleaner.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 IDENTITY_ONLY = ("grpc.compression_enabled_algorithms_bitset", 1)  # a client that accepts no compression
-SLOW = "(?:a|aa)+(?:b|bb)+c"
 
 
 class Relay:
@@ -215,7 +215,7 @@ def test_json_logs_carry_access_fields_and_trafilatura_warnings(
 def test_rule_timeouts_are_counted_by_rule(
     serving: Callable[..., RunningServer], make_pack: Callable[..., Path]
 ) -> None:
-    body = f"[[rule]]\nid = 'slow'\ncategory = 'advert'\naction = 'drop'\npattern = '''{SLOW}'''\n"
+    body = f"[[rule]]\nid = 'slow'\ncategory = 'advert'\naction = 'drop'\npattern = '''{SLOW}'''\nprefilter = '''{SLOW_PREFILTER}'''\n"
     body += "must_match = ['abc']\nmust_not_match = ['x']\n"
     options = CleanerOptions((str(make_pack("slowpack", body)),), builtin_rules=False, settings=Settings(timeout=0.05))
     running = start(ServerConfig(port=0, cleaner=options))

@@ -22,7 +22,7 @@ from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
 from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2 as rpb
-from servers import SLOW, free_port, slow_block, wait_serving
+from servers import SLOW, SLOW_PREFILTER, free_port, slow_block, wait_serving
 
 from cleaner import Cleaner, CleanerOptions
 from cleaner.settings import Settings
@@ -33,7 +33,7 @@ SEED = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
 
 def slow_pack(make_pack: Callable[..., Path], rules: int = 1) -> Path:
     body = "".join(
-        f"[[rule]]\nid = 'r{n}'\ncategory = 'advert'\naction = 'drop'\npattern = '''{SLOW}'''\n"
+        f"[[rule]]\nid = 'r{n}'\ncategory = 'advert'\naction = 'drop'\npattern = '''{SLOW}'''\nprefilter = '''{SLOW_PREFILTER}'''\n"
         "must_match = ['abc']\nmust_not_match = ['x']\n"
         for n in range(rules)
     )

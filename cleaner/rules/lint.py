@@ -24,7 +24,7 @@ import regex
 
 from .loading import LoadedPack
 from .schema import Action, Rule, list_references
-from .translate import Untranslatable, translate
+from .translate import Untranslatable, class_end, translate
 
 _NOT_LITERAL = ".^$"
 _FLAGS_OR_COMMENT = regex.compile(r"\(\?(?:#[^)]*|[a-zA-Z-]+)\)")
@@ -163,7 +163,7 @@ def _parse(pattern: str) -> _Group:
             position = end
         elif char == "[":
             items.append(_Item())
-            position = _skip_class(pattern, position)
+            position = class_end(pattern, position)
         else:
             items.append(_Item(literal=char not in _NOT_LITERAL))
             position += 1
@@ -213,18 +213,6 @@ def _skip_escape(pattern: str, position: int) -> int:
         close = pattern.find("}" if pattern[after] == "{" else ">", after)
         return close + 1 if close != -1 else len(pattern)
     return min(after, len(pattern))
-
-
-def _skip_class(pattern: str, position: int) -> int:
-    """Past a character class ``[...]`` (a ``]`` right after ``[`` or ``[^`` is literal)."""
-    position += 1
-    if position < len(pattern) and pattern[position] == "^":
-        position += 1
-    if position < len(pattern) and pattern[position] == "]":
-        position += 1
-    while position < len(pattern) and pattern[position] != "]":
-        position += 2 if pattern[position] == "\\" else 1
-    return position + 1
 
 
 def _skip_group_prefix(pattern: str, position: int) -> int:

@@ -274,7 +274,7 @@ def _without_lookarounds(pattern: str) -> str:
             kept.append(pattern[position : position + 2])
             position += 2
         elif char == "[":
-            end = _class_end(pattern, position)
+            end = class_end(pattern, position)
             kept.append(pattern[position:end])
             position = end
         elif pattern.startswith(_LOOKAROUNDS, position):
@@ -287,7 +287,7 @@ def _without_lookarounds(pattern: str) -> str:
     return "".join(kept)
 
 
-def _class_end(pattern: str, position: int) -> int:
+def class_end(pattern: str, position: int) -> int:
     """Past a character class ``[...]`` (a ``]`` right after ``[`` or ``[^`` is literal)."""
     position += 1
     if position < len(pattern) and pattern[position] == "^":
@@ -308,7 +308,7 @@ def _group_end(pattern: str, position: int) -> int:
             position += 2
             continue
         if char == "[":
-            position = _class_end(pattern, position)
+            position = class_end(pattern, position)
             continue
         if char == "(":
             depth += 1

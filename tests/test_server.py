@@ -18,6 +18,7 @@ from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 from cleaner_server.mapping import record_from_response
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
+from servers import SLOW, SLOW_PREFILTER
 
 from cleaner import Cleaner, CleanerOptions
 from cleaner.settings import Settings
@@ -193,8 +194,8 @@ def test_request_id_is_echoed(stub: pb_grpc.BoilerplateCleanerStub) -> None:
 def test_rule_timeout_is_deadline_exceeded(make_pack: Callable[..., Path]) -> None:
     pack = make_pack(
         "slow",
-        "[[rule]]\nid = 'slow'\ncategory = 'advert'\naction = 'drop'\npattern = '''(?:a|aa)+(?:b|bb)+c'''\n"
-        "must_match = ['abc']\nmust_not_match = ['x']\n",
+        f"[[rule]]\nid = 'slow'\ncategory = 'advert'\naction = 'drop'\npattern = '''{SLOW}'''\n"
+        f"prefilter = '''{SLOW_PREFILTER}'''\nmust_match = ['abc']\nmust_not_match = ['x']\n",
     )
     running = start(
         ServerConfig(port=0, cleaner=CleanerOptions((str(pack),), builtin_rules=False, settings=Settings(timeout=0.2)))

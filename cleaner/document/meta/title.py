@@ -129,21 +129,28 @@ def title_candidates(page: MetaPage, finder_columns: list[int] | None, width: in
                     if len(part.split()) >= 2:
                         found.append((i, part, base + context.text(i, part, tokenize(part), s, len(parts))))
     best = [max((f[k] for _, _, f in found), default=0.0) for k in _RELATIVE_AT]
+    relative = list(zip(_RELATIVE_AT, best, strict=True))
     out = []
     rows = page.finder.rows
+    tails: dict[int, Row] = {}
     for i, text, features in found:
-        extra = [1.0 if b > 0 and features[k] == b else 0.0 for k, b in zip(_RELATIVE_AT, best, strict=True)]
-        gaps = [b - features[k] for k, b in zip(_RELATIVE_AT, best, strict=True)]
-        pair = rows.get(i)
-        if pair is None:
-            tail = missing
-        elif finder_columns is None:
-            tail = pair[0] + pair[1]
-        else:
-            row = pair[0] + pair[1]
-            tail = tuple(row[c] if c >= 0 else 0.0 for c in finder_columns)
+        extra = [1.0 if b > 0 and features[k] == b else 0.0 for k, b in relative]
+        gaps = [b - features[k] for k, b in relative]
+        tail = tails.get(i)
+        if tail is None:
+            tail = tails[i] = _finder_tail(rows.get(i), finder_columns, missing)
         out.append(TitleCandidate(i, text, (*features, *extra, *gaps, *tail)))
     return out
+
+
+def _finder_tail(pair: tuple[Row, Row] | None, finder_columns: list[int] | None, missing: Row) -> Row:
+    """The finder's row of a block as the title row's tail (``missing`` where the finder has none)."""
+    if pair is None:
+        return missing
+    if finder_columns is None:
+        return pair[0] + pair[1]
+    row = pair[0] + pair[1]
+    return tuple(row[c] if c >= 0 else 0.0 for c in finder_columns)
 
 
 class _Context:

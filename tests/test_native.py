@@ -29,7 +29,7 @@ from cleaner.document.finder.smoothing import viterbi
 from cleaner.document.language import stopwords
 from cleaner.document.meta.extract import meta_page
 from cleaner.document.meta.page import FinderView, build_page
-from cleaner.document.meta.title import title_candidates
+from cleaner.document.meta.title import _Context, title_candidates
 from cleaner.text.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +146,38 @@ def test_title_block_rows_match_on_any_page(lines: list[tuple[str, str, str, boo
     compiled = rows()
     with native.disabled():
         python = rows()
+    assert compiled == python
+
+
+def _context() -> _Context:
+    """A title context with a slug, a lede and a body, over one page of ``LINES``."""
+    texts = LINES * 3
+    count = len(texts)
+    page = PageBlocks(
+        texts, [tokenize(text) for text in texts], [""] * count, [-1] * count, [True] * count, ["prose"] * count,
+        [True] * count, "en", STOP, "https://news.test/the-city-news-of-the-day",
+    )  # fmt: skip
+    view = FinderView([i % 2 == 0 for i in range(count)], {}, {}, [])
+    meta = build_page(page, texts, view)
+    return _Context(meta, list(range(count)))
+
+
+TITLE_CONTEXT = _context()
+candidate_texts = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(LINES),
+    st.lists(st.sampled_from(["The", "city", "news", "of", "www.", "x://", "@", "»", "/", "’", "”", ")", ",", ":",
+                              "?", "2024", "²", "É", "ǅ", "by", "Jane", "Doe", "Ünïcode"]), max_size=12).map(" ".join),
+)  # fmt: skip
+
+
+@needs_extension
+@given(candidate_texts, st.booleans(), st.integers(min_value=-1, max_value=6), st.integers(min_value=0, max_value=7))
+def test_title_text_rows_match(text: str, own_words: bool, segment: int, segments: int) -> None:
+    words = tokenize(text) if own_words else [*text.split(), "city", "the", "2024", "12"]
+    compiled = _exact(TITLE_CONTEXT.text(0, text, words, segment, segments))
+    with native.disabled():
+        python = _exact(TITLE_CONTEXT.text(0, text, words, segment, segments))
     assert compiled == python
 
 

@@ -1,6 +1,6 @@
 /* The article finder's per-block work in C: the boosted trees (score and path
  * contributions), the block features, the second stage's context features,
- * the first stage's probabilities and the HMM; and the title ranker's block rows.
+ * the first stage's probabilities and the HMM; and the title ranker's block and text rows.
  *
  * Every result is the pure-Python path's, bit for bit: the same IEEE double
  * operations in the same order (built with -ffp-contract=off, never fast-math),
@@ -1359,6 +1359,249 @@ done:
     return out;
 }
 
+#define TITLE_TEXT_FEATURES 33
+
+/* Whether text holds the ASCII string needle. */
+static int holds(PyObject *text, const char *needle)
+{
+    PyObject *sub = PyUnicode_FromString(needle);
+    if (sub == NULL)
+        return -1;
+    int found = PyUnicode_Contains(text, sub);
+    Py_DECREF(sub);
+    return found;
+}
+
+/* Whether the alphabetic words of text (split as str.split does) are none lower-case outside stop: the
+ * title_case feature's "no lower-case word" half. -1 with an exception set on failure. */
+static int none_lower(PyObject *text, int kind, const void *data, Py_ssize_t length, PyObject *stop, int *any_alpha)
+{
+    *any_alpha = 0;
+    int lower_found = 0;
+    for (Py_ssize_t k = 0; k < length;) {
+        while (k < length && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            k++;
+        if (k == length)
+            break;
+        Py_ssize_t begin = k;
+        while (k < length && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            k++;
+        Py_UCS4 first = PyUnicode_READ(kind, data, begin);
+        if (!Py_UNICODE_ISALPHA(first))
+            continue;
+        *any_alpha = 1;
+        if (lower_found || !Py_UNICODE_ISLOWER(first))
+            continue;
+        PyObject *word = PyUnicode_Substring(text, begin, k);
+        if (word == NULL)
+            return -1;
+        PyObject *folded = PyObject_CallMethod(word, "casefold", NULL);
+        Py_DECREF(word);
+        if (folded == NULL)
+            return -1;
+        int in_stop = PySet_Contains(stop, folded);
+        Py_DECREF(folded);
+        if (in_stop < 0)
+            return -1;
+        if (!in_stop)
+            lower_found = 1;
+    }
+    return !lower_found;
+}
+
+/* Whether every character of word is a digit (str.isdigit; word is not empty). */
+static int all_digits(PyObject *word)
+{
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+    for (Py_ssize_t k = 0; k < length; k++)
+        if (!Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, k)))
+            return 0;
+    return length > 0;
+}
+
+/* title_text(text, words, segment, segments, stop, slug, lede, body, label_words, looks_like_name, breadcrumb):
+ * title._Context.text's row of one candidate text, computed as the Python path computes it. */
+static PyObject *title_text(PyObject *module, PyObject *args)
+{
+    PyObject *text, *words, *stop, *slug, *lede, *body, *label_words, *looks_like_name, *breadcrumb;
+    Py_ssize_t segment, segments;
+    if (!PyArg_ParseTuple(args, "UO!nnOOOOOOO", &text, &PyList_Type, &words, &segment, &segments, &stop, &slug,
+                          &lede, &body, &label_words, &looks_like_name, &breadcrumb))
+        return NULL;
+    if (!PyAnySet_Check(stop) || !PyAnySet_Check(slug) || !PyAnySet_Check(lede) || !PyAnySet_Check(body)
+        || !PyAnySet_Check(label_words)) {
+        PyErr_SetString(PyExc_TypeError, "title_text: stop, slug, lede, body and label_words must be sets");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), count = PyList_GET_SIZE(words);
+    double row[TITLE_TEXT_FEATURES];
+    int any_alpha;
+    int no_lower = none_lower(text, kind, data, length, stop, &any_alpha);
+    if (no_lower < 0)
+        return NULL;
+    int upper_same = 0;
+    if (any_alpha) {
+        PyObject *upper = PyObject_CallMethod(text, "upper", NULL);
+        if (upper == NULL)
+            return NULL;
+        upper_same = PyUnicode_Compare(upper, text) == 0;
+        Py_DECREF(upper);
+        if (PyErr_Occurred())
+            return NULL;
+    }
+    Py_ssize_t end = length;
+    while (end > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, end - 1);
+        if (c != '"' && c != '\'' && c != 0x201D && c != 0x2019 && c != ')' && c != ']')
+            break;
+        end--;
+    }
+    Py_UCS4 last = end > 0 ? PyUnicode_READ(kind, data, end - 1) : 0;
+    int digit = 0, crumb_char = 0;
+    for (Py_ssize_t k = 0; k < length; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (Py_UNICODE_ISDIGIT(c))
+            digit = 1;
+        if (c == '/' || c == 0xBB || c == 0x203A || c == '>' || c == 0x2192 || c == '\\')
+            crumb_char = 1;
+    }
+    Py_ssize_t slug_size = PySet_GET_SIZE(slug), covered = 0, unique_size = 0;
+    Py_ssize_t content = 0, in_lede = 0, in_body = 0;
+    PyObject *unique = PySet_New(words);
+    if (unique == NULL)
+        return NULL;
+    unique_size = PySet_GET_SIZE(unique);
+    if (slug_size) {
+        PyObject *iterator = PyObject_GetIter(unique), *word;
+        if (iterator == NULL) {
+            Py_DECREF(unique);
+            return NULL;
+        }
+        while ((word = PyIter_Next(iterator)) != NULL) {
+            int found = PySet_Contains(slug, word);
+            Py_DECREF(word);
+            if (found < 0)
+                break;
+            covered += found;
+        }
+        Py_DECREF(iterator);
+    }
+    Py_DECREF(unique);
+    if (PyErr_Occurred())
+        return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *word = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "title_text: words must be strings");
+            return NULL;
+        }
+        if (PyUnicode_GET_LENGTH(word) <= 2)
+            continue;
+        int in_stop = PySet_Contains(stop, word);
+        if (in_stop < 0)
+            return NULL;
+        if (in_stop || all_digits(word))
+            continue;
+        content++;
+        int a = PySet_Contains(lede, word), b = a < 0 ? -1 : PySet_Contains(body, word);
+        if (b < 0)
+            return NULL;
+        in_lede += a;
+        in_body += b;
+    }
+    int name_like = 0;
+    if (count <= 6) {
+        Py_ssize_t comma = PyUnicode_FindChar(text, ',', 0, length, 1);
+        if (comma == -2)
+            return NULL;
+        PyObject *head = PyUnicode_Substring(text, 0, comma < 0 ? length : comma);
+        if (head == NULL)
+            return NULL;
+        PyObject *result = PyObject_CallOneArg(looks_like_name, head);
+        Py_DECREF(head);
+        if (result == NULL)
+            return NULL;
+        name_like = PyObject_IsTrue(result);
+        Py_DECREF(result);
+        if (name_like < 0)
+            return NULL;
+    }
+    int label = 0;
+    if (count) {
+        label = PySet_Contains(label_words, PyList_GET_ITEM(words, 0));
+        if (label < 0)
+            return NULL;
+    }
+    int crumbs = 0;
+    if (segment < 0 && crumb_char) {
+        PyObject *parts = PyObject_CallOneArg(breadcrumb, text);
+        if (parts == NULL)
+            return NULL;
+        crumbs = PyObject_IsTrue(parts);
+        Py_DECREF(parts);
+        if (crumbs < 0)
+            return NULL;
+    }
+    int colon = holds(text, ":"), scheme = colon < 0 ? -1 : holds(text, "://");
+    int at = scheme < 0 ? -1 : holds(text, "@");
+    if (at < 0)
+        return NULL;
+    int www = length >= 4 && PyUnicode_READ(kind, data, 0) == 'w' && PyUnicode_READ(kind, data, 1) == 'w'
+              && PyUnicode_READ(kind, data, 2) == 'w' && PyUnicode_READ(kind, data, 3) == '.';
+    double lede_share = content ? (double)in_lede / (double)content : 0.0;
+    double body_share = content ? (double)in_body / (double)content : 0.0;
+    double slug_cover = slug_size ? (double)covered / (double)slug_size : 0.0;
+    row[0] = (double)(count < 40 ? count : 40) / 10;
+    row[1] = count == 1;
+    row[2] = count == 2;
+    row[3] = 3 <= count && count <= 12;
+    row[4] = 13 <= count && count <= 20;
+    row[5] = count >= 21;
+    row[6] = (double)(length < 300 ? length : 300) / 100;
+    row[7] = any_alpha && count >= 2 && no_lower;
+    row[8] = any_alpha && upper_same;
+    row[9] = last == '.' || last == ',' || last == ';' || last == ':';
+    row[10] = last == '?' || last == '!';
+    row[11] = digit;
+    row[12] = length > 0 && Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, 0));
+    row[13] = colon;
+    row[14] = scheme || www || at;
+    row[15] = name_like;
+    row[16] = label;
+    row[17] = slug_cover;
+    row[18] = slug_size && unique_size ? (double)covered / (double)unique_size : 0.0;
+    row[19] = slug_cover >= 0.99;
+    row[20] = slug_size && covered == 0;
+    row[21] = !slug_size;
+    row[22] = lede_share;
+    row[23] = body_share;
+    row[24] = content && body_share == 0;
+    row[25] = !content;
+    row[26] = crumbs;
+    row[27] = segment >= 0;
+    row[28] = segment == 0;
+    row[29] = segment >= 0 && segment == segments - 1;
+    row[30] = segment >= 0 ? (double)(segments < 5 ? segments : 5) : 0.0;
+    row[31] = 0.0;
+    row[32] = 0.0;
+    PyObject *list = PyList_New(TITLE_TEXT_FEATURES);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < TITLE_TEXT_FEATURES; k++) {
+        PyObject *item = as_float(row[k]);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, item);
+    }
+    return list;
+}
+
 static PyMethodDef methods[] = {
     {"block_features", block_features, METH_VARARGS,
      "block_features(texts, tokens, rule, classes, in_run, candidates, stop, slug, english, groups): "
@@ -1371,6 +1614,9 @@ static PyMethodDef methods[] = {
     {"title_blocks", title_blocks, METH_VARARGS,
      "title_blocks(searched, count, start, run_start, first_prose, first_long, anchors, top, headline_rank, rules, "
      "classes, texts, tokens, keep, rows, dated, bylined, prose, short, low): the title ranker's block rows."},
+    {"title_text", title_text, METH_VARARGS,
+     "title_text(text, words, segment, segments, stop, slug, lede, body, label_words, looks_like_name, "
+     "breadcrumb): the title ranker's text row of one candidate."},
     {"viterbi", viterbi, METH_VARARGS, "viterbi(probabilities, t00, t01, t10, t11, start0, start1, prior0, "
      "prior1, epsilon): the most likely state of each block."},
     {NULL, NULL, 0, NULL},

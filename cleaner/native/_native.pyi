@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import final
 
 Arrays = tuple[Sequence[int], Sequence[float], Sequence[int], Sequence[int], Sequence[float], Sequence[float]]
@@ -50,6 +50,19 @@ def title_blocks(
     short: list[int],
     low: int,
 ) -> list[list[float]]: ...
+def title_text(
+    text: str,
+    words: list[str],
+    segment: int,
+    segments: int,
+    stop: frozenset[str],
+    slug: frozenset[str],
+    lede: set[str],
+    body: set[str],
+    label_words: frozenset[str],
+    looks_like_name: Callable[[str], bool],
+    breadcrumb: Callable[[str], list[str]],
+) -> list[float]: ...
 def viterbi(
     probabilities: Sequence[float],
     t00: float,

@@ -13,7 +13,8 @@ Each candidate's row is ``TITLE_FEATURES`` (its position against the anchors, it
 shape, the dates and bylines around it, its cover of the URL slug, its words in
 the article's first lines, which part of a line it is) followed by the article
 finder's row of its block (block features and context), so the ranker sees all
-the finder saw.
+the finder saw. Where the C extension is on (``cleaner.native``), it computes the
+block and text rows, bit for bit as the Python code here does.
 """
 
 from __future__ import annotations
@@ -270,6 +271,13 @@ class _Context:
 
     def text(self, i: int, text: str, words: list[str], segment: int, segments: int) -> list[float]:
         """The features of the candidate's own text (a whole line, or a part of it)."""
+        built = native.extension()
+        if built is not None:
+            row: list[float] = built.title_text(
+                text, words, segment, segments, self.stop, self.slug, self.lede, self.body, LABEL_WORDS,
+                looks_like_name, breadcrumb,
+            )  # fmt: skip
+            return row
         count = len(words)
         alpha = [w for w in text.split() if w[:1].isalpha()]
         stop = self.stop

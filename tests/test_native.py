@@ -172,6 +172,21 @@ candidate_texts = st.one_of(
 
 
 @needs_extension
+def test_title_text_rows_of_every_character_kind_match() -> None:
+    # every code point below U+3000 and a few beyond, at a word's start, inside it and at the end of the text
+    characters = [chr(cp) for cp in range(0x3000) if not 0xD800 <= cp < 0xE000] + ["\U0001f642", "\U0010ffff", "ǅ"]
+    texts = [f"{c}ab The city{c} news {c}" for c in characters]
+
+    def rows() -> str:
+        return _exact([TITLE_CONTEXT.text(0, text, text.casefold().split(), -1, 0) for text in texts])
+
+    compiled = rows()
+    with native.disabled():
+        python = rows()
+    assert compiled == python
+
+
+@needs_extension
 @given(candidate_texts, st.booleans(), st.integers(min_value=-1, max_value=6), st.integers(min_value=0, max_value=7))
 def test_title_text_rows_match(text: str, own_words: bool, segment: int, segments: int) -> None:
     words = tokenize(text) if own_words else [*text.split(), "city", "the", "2024", "12"]

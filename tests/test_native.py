@@ -2,7 +2,8 @@
 
 Each compiled function against its Python reference (floats compared by ``repr``,
 which is exact), then whole documents: the seeds, the 78 dev pages and
-hypothesis-generated documents give the same decisions and the same ``to_dict()``.
+hypothesis-generated documents give the same decisions, the same title candidate
+rows and the same ``to_dict()``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from cleaner.document.finder.model import builtin_model
 from cleaner.document.finder.page import PageBlocks
 from cleaner.document.finder.smoothing import viterbi
 from cleaner.document.language import stopwords
+from cleaner.document.meta.extract import meta_page
+from cleaner.document.meta.page import FinderView, build_page
+from cleaner.document.meta.title import _Context, title_candidates
+from cleaner.text.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -103,6 +108,94 @@ def test_block_features_match_on_any_page(page_blocks: list[tuple[str, list[str]
     assert compiled == python
 
 
+LINES = [
+    "", "By Jane Doe", "March 3, 2024", "A headline about the city news", "Home / News / The city news",
+    "The council met on Tuesday to discuss the budget and the plan for the city.", "Jane Doe | 3 March 2024",
+    "20 Dec 2025 The city news of the day", "Short", "Sam Jones, Senior Editor", "Menu",
+]  # fmt: skip
+title_lines = st.tuples(
+    st.sampled_from(LINES),
+    st.sampled_from(CLASSES),
+    st.sampled_from(RULES[:4]),
+    st.booleans(),
+    st.sampled_from(["none", "row", "kept"]),
+)
+
+
+@needs_extension
+@given(st.lists(title_lines, max_size=70), st.sampled_from(["", "https://news.test/the-city-news"]))
+def test_title_block_rows_match_on_any_page(lines: list[tuple[str, str, str, bool, str]], url: str) -> None:
+    texts = [text for text, *_ in lines]
+    count = len(lines)
+    page = PageBlocks(
+        texts, [tokenize(text) for text in texts], [rule for _, _, rule, _, _ in lines], [-1] * count,
+        [True] * count, [cls for _, cls, _, _, _ in lines], [run for *_, run, _ in lines], "en", STOP, url,
+    )  # fmt: skip
+    spec = builtin_model().spec
+    row = ((0.5,) * len(spec.features), (0.25,) * len(spec.context))
+    view = FinderView(
+        [finder == "kept" for *_, finder in lines],
+        {i: 0.5 for i, (*_, finder) in enumerate(lines) if finder != "none"},
+        {i: row for i, (*_, finder) in enumerate(lines) if finder != "none"},
+        [*spec.features, *spec.context],
+    )
+
+    def rows() -> str:
+        return _exact([(c.index, c.text, c.row) for c in title_candidates(build_page(page, texts, view), None, WIDTH)])
+
+    compiled = rows()
+    with native.disabled():
+        python = rows()
+    assert compiled == python
+
+
+def _context() -> _Context:
+    """A title context with a slug, a lede and a body, over one page of ``LINES``."""
+    texts = LINES * 3
+    count = len(texts)
+    page = PageBlocks(
+        texts, [tokenize(text) for text in texts], [""] * count, [-1] * count, [True] * count, ["prose"] * count,
+        [True] * count, "en", STOP, "https://news.test/the-city-news-of-the-day",
+    )  # fmt: skip
+    view = FinderView([i % 2 == 0 for i in range(count)], {}, {}, [])
+    meta = build_page(page, texts, view)
+    return _Context(meta, list(range(count)))
+
+
+TITLE_CONTEXT = _context()
+candidate_texts = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(LINES),
+    st.lists(st.sampled_from(["The", "city", "news", "of", "www.", "x://", "@", "»", "/", "’", "”", ")", ",", ":",
+                              "?", "2024", "²", "É", "ǅ", "by", "Jane", "Doe", "Ünïcode"]), max_size=12).map(" ".join),
+)  # fmt: skip
+
+
+@needs_extension
+def test_title_text_rows_of_every_character_kind_match() -> None:
+    # every code point below U+3000 and a few beyond, at a word's start, inside it and at the end of the text
+    characters = [chr(cp) for cp in range(0x3000) if not 0xD800 <= cp < 0xE000] + ["\U0001f642", "\U0010ffff", "ǅ"]
+    texts = [f"{c}ab The city{c} news {c}" for c in characters]
+
+    def rows() -> str:
+        return _exact([TITLE_CONTEXT.text(0, text, text.casefold().split(), -1, 0) for text in texts])
+
+    compiled = rows()
+    with native.disabled():
+        python = rows()
+    assert compiled == python
+
+
+@needs_extension
+@given(candidate_texts, st.booleans(), st.integers(min_value=-1, max_value=6), st.integers(min_value=0, max_value=7))
+def test_title_text_rows_match(text: str, own_words: bool, segment: int, segments: int) -> None:
+    words = tokenize(text) if own_words else [*text.split(), "city", "the", "2024", "12"]
+    compiled = _exact(TITLE_CONTEXT.text(0, text, words, segment, segments))
+    with native.disabled():
+        python = _exact(TITLE_CONTEXT.text(0, text, words, segment, segments))
+    assert compiled == python
+
+
 @needs_extension
 @given(
     st.lists(st.floats(min_value=0, max_value=1), max_size=60),
@@ -154,7 +247,8 @@ def test_first_stage_probabilities_match(values: list[float]) -> None:
 
 
 def _both(cleaner: Cleaner, text: str, url: str | None = None) -> tuple[str, str]:
-    """The record and the article model's decision (features, probabilities, reasons) by each path."""
+    """The record, the article model's decision (features, probabilities, reasons) and the title candidates'
+    rows by each path."""
 
     def one() -> str:
         run = cleaner.document_run(text, url=url)
@@ -162,7 +256,9 @@ def _both(cleaner: Cleaner, text: str, url: str | None = None) -> tuple[str, str
         model = builtin_model()
         decision = model.decide(page)
         reasons = [model.reason(decision, i) for i in decision.rows if not decision.keep[i]]
-        view = (block_features(page), decision.keep, decision.probabilities, decision.rows, reasons)
+        meta = meta_page(page, [state.block.text for state in run.states], decision, model)
+        titles = [(c.index, c.text, c.row) for c in title_candidates(meta, None, WIDTH)]
+        view = (block_features(page), decision.keep, decision.probabilities, decision.rows, reasons, titles)
         record = json.dumps(cleaner.clean(text, url=url).to_dict(), ensure_ascii=False, sort_keys=True)
         return _exact(view) + record
 

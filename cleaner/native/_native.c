@@ -1,6 +1,6 @@
 /* The article finder's per-block work in C: the boosted trees (score and path
  * contributions), the block features, the second stage's context features,
- * the first stage's probabilities and the HMM.
+ * the first stage's probabilities and the HMM; and the title ranker's block and text rows.
  *
  * Every result is the pure-Python path's, bit for bit: the same IEEE double
  * operations in the same order (built with -ffp-contract=off, never fast-math),
@@ -1135,6 +1135,473 @@ static PyObject *viterbi(PyObject *module, PyObject *args)
     return path;
 }
 
+/* ------------------------------------------------------ metadata: title blocks */
+
+#define TITLE_BLOCK_FEATURES 46
+#define NO_ANCHOR 99
+
+/* The Py_ssize_t values of a list of ints; NULL with an exception set on failure. */
+static Py_ssize_t *as_sizes(PyObject *list, Py_ssize_t *size)
+{
+    Py_ssize_t count = PyList_GET_SIZE(list);
+    Py_ssize_t *values = PyMem_Malloc((count ? count : 1) * sizeof(Py_ssize_t));
+    if (values == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        values[k] = PyLong_AsSsize_t(PyList_GET_ITEM(list, k));
+        if (values[k] == -1 && PyErr_Occurred()) {
+            PyMem_Free(values);
+            return NULL;
+        }
+    }
+    *size = count;
+    return values;
+}
+
+/* math.copysign(math.log1p(abs(d)), d), as page.log_distance. */
+static double log_distance(Py_ssize_t d)
+{
+    return copysign(log1p((double)(d < 0 ? -d : d)), (double)d);
+}
+
+/* How many words str.split() finds in text. */
+static Py_ssize_t word_count(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), words = 0;
+    int inside = 0;
+    for (Py_ssize_t k = 0; k < length; k++) {
+        int space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k));
+        if (!space && !inside)
+            words++;
+        inside = !space;
+    }
+    return words;
+}
+
+/* Running counts (prose words, short blocks) between a and b, clamped to the window [low, low + size - 1],
+ * as title._Context._prose and _short. */
+static Py_ssize_t window_sum(const Py_ssize_t *sums, Py_ssize_t size, Py_ssize_t low, Py_ssize_t a, Py_ssize_t b)
+{
+    if (a < low)
+        a = low;
+    if (b > low + size - 1)
+        b = low + size - 1;
+    return b > a ? sums[b - low] - sums[a - low] : 0;
+}
+
+/* Whether a flagged line is i, i - 1, i + 1, in i+1..i+4, in i-4..i-1, in i-3..i+3 (title._around). */
+static void around(const Py_ssize_t *sums, Py_ssize_t size, Py_ssize_t i, double *into)
+{
+    Py_ssize_t top = size - 1;
+#define AT(k) sums[(k) < 0 ? 0 : (k) > top ? top : (k)]
+    Py_ssize_t at = AT(i), after = AT(i + 1), after2 = AT(i + 2), after5 = AT(i + 5), after4 = AT(i + 4);
+    Py_ssize_t before = AT(i - 1), before4 = AT(i - 4), before3 = AT(i - 3);
+#undef AT
+    into[0] = after > at;
+    into[1] = at > before;
+    into[2] = after2 > after;
+    into[3] = after5 > after;
+    into[4] = at > before4;
+    into[5] = after4 > before3;
+}
+
+/* title_blocks(searched, count, start, run_start, first_prose, first_long, anchors, top, headline_rank, rules,
+ * classes, texts, tokens, keep, rows, dated, bylined, prose, short, low): title._Context.block's row of each
+ * searched block, computed as the Python path computes it. */
+static PyObject *title_blocks(PyObject *module, PyObject *args)
+{
+    PyObject *searched, *anchor_tuple, *ranks, *rules, *classes, *texts, *tokens, *keep, *rows;
+    PyObject *dated_list, *bylined_list, *prose_list, *short_list;
+    Py_ssize_t count, start, run_start, first_prose, first_long, top, low;
+    if (!PyArg_ParseTuple(args, "O!nnnnnO!nO!O!O!O!O!O!O!O!O!O!O!n", &PyList_Type, &searched, &count, &start,
+                          &run_start, &first_prose, &first_long, &PyTuple_Type, &anchor_tuple, &top, &PyDict_Type,
+                          &ranks, &PyList_Type, &rules, &PyList_Type, &classes, &PyList_Type, &texts, &PyList_Type,
+                          &tokens, &PyList_Type, &keep, &PyDict_Type, &rows, &PyList_Type, &dated_list,
+                          &PyList_Type, &bylined_list, &PyList_Type, &prose_list, &PyList_Type, &short_list, &low))
+        return NULL;
+    Py_ssize_t lines = PyList_GET_SIZE(rules);
+    if (PyList_GET_SIZE(classes) != lines || PyList_GET_SIZE(texts) != lines || PyList_GET_SIZE(tokens) != lines
+        || PyList_GET_SIZE(keep) != lines || count > lines) {
+        PyErr_SetString(PyExc_ValueError, "title_blocks: the page's lists must have one entry per block");
+        return NULL;
+    }
+    Py_ssize_t n_dated = 0, n_bylined = 0, n_prose = 0, n_short = 0, n_anchors = PyTuple_GET_SIZE(anchor_tuple);
+    Py_ssize_t *dated = NULL, *bylined = NULL, *prose = NULL, *shorts = NULL, *anchors = NULL;
+    PyObject *out = NULL;
+    dated = as_sizes(dated_list, &n_dated);
+    bylined = dated ? as_sizes(bylined_list, &n_bylined) : NULL;
+    prose = bylined ? as_sizes(prose_list, &n_prose) : NULL;
+    shorts = prose ? as_sizes(short_list, &n_short) : NULL;
+    anchors = PyMem_Malloc((n_anchors ? n_anchors : 1) * sizeof(Py_ssize_t));
+    if (shorts == NULL || anchors == NULL)
+        goto done;
+    if (n_dated != count + 1 || n_bylined != count + 1 || n_prose < 1 || n_short != n_prose) {
+        PyErr_SetString(PyExc_ValueError, "title_blocks: running counts of the wrong size");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n_anchors; k++) {
+        anchors[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(anchor_tuple, k));
+        if (anchors[k] == -1 && PyErr_Occurred())
+            goto done;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(searched);
+    out = PyList_New(n);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t s = 0; s < n; s++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(searched, s));
+        if (i == -1 && PyErr_Occurred())
+            goto fail;
+        if (i < 0 || i >= count) {
+            PyErr_SetString(PyExc_IndexError, "title_blocks: a searched block outside the page");
+            goto fail;
+        }
+        double row[TITLE_BLOCK_FEATURES];
+        Py_ssize_t d = i - start, nearest = NO_ANCHOR, ahead = 0;
+        for (Py_ssize_t k = 0; k < n_anchors; k++)
+            if (anchors[k] > i) {
+                ahead++;
+                if (anchors[k] - i < nearest || ahead == 1)
+                    nearest = anchors[k] - i;
+            }
+        PyObject *key = PyLong_FromSsize_t(i);
+        if (key == NULL)
+            goto fail;
+        PyObject *found = PyDict_GetItemWithError(ranks, key);
+        int in_rows = found != NULL || !PyErr_Occurred() ? PyDict_Contains(rows, key) : -1;
+        Py_ssize_t rank = found != NULL ? PyLong_AsSsize_t(found) : 0;
+        Py_DECREF(key);
+        if (in_rows < 0 || (rank == -1 && PyErr_Occurred()))
+            goto fail;
+        int kept = PyObject_IsTrue(PyList_GET_ITEM(keep, i));
+        if (kept < 0)
+            goto fail;
+        PyObject *rule = PyList_GET_ITEM(rules, i);
+        int no_rule = equals(rule, ""), duplicate = equals(rule, "duplicate");
+        Py_ssize_t prose_after = window_sum(prose, n_prose, low, i + 1, i + 11);
+        Py_ssize_t next_words = 0;
+        if (i + 1 < count) {
+            PyObject *next = PyList_GET_ITEM(texts, i + 1);
+            if (!PyUnicode_Check(next)) {
+                PyErr_SetString(PyExc_TypeError, "title_blocks: texts must be strings");
+                goto fail;
+            }
+            next_words = word_count(next);
+        }
+        int same = 0;
+        if (i > 0) {
+            same = PyObject_RichCompareBool(PyList_GET_ITEM(tokens, i - 1), PyList_GET_ITEM(tokens, i), Py_EQ);
+            if (same < 0)
+                goto fail;
+        }
+        row[0] = log_distance(d);
+        row[1] = log1p((double)(d < 0 ? -d : d));
+        row[2] = d < 0;
+        row[3] = d == 0;
+        row[4] = d == -1;
+        row[5] = -3 <= d && d <= -2;
+        row[6] = -8 <= d && d <= -4;
+        row[7] = log_distance(i - run_start);
+        row[8] = log_distance(i - first_prose);
+        row[9] = log_distance(i - first_long);
+        row[10] = nearest == 1;
+        row[11] = 2 <= nearest && nearest <= 3;
+        row[12] = 4 <= nearest && nearest <= 10;
+        row[13] = log1p((double)nearest);
+        row[14] = (double)ahead;
+        row[15] = log1p((double)i);
+        row[16] = (double)i / (double)(count > 1 ? count : 1);
+        row[17] = i < top;
+        row[18] = log1p((double)rank);
+        row[19] = rank == 0 && d < 0;
+        row[20] = kept;
+        row[21] = !in_rows;
+        row[22] = no_rule;
+        row[23] = duplicate;
+        row[24] = !no_rule && !duplicate;
+        around(dated, n_dated, i, row + 25);
+        around(bylined, n_bylined, i, row + 31);
+        row[37] = log1p((double)prose_after);
+        row[38] = prose_after == 0;
+        row[39] = log1p((double)window_sum(prose, n_prose, low, i - 10, i));
+        row[40] = (double)window_sum(shorts, n_short, low, i - 5, i) / 5;
+        row[41] = (double)window_sum(shorts, n_short, low, i + 1, i + 6) / 5;
+        row[42] = i + 1 < count && equals(PyList_GET_ITEM(classes, i + 1), "prose");
+        row[43] = i > 0 && equals(PyList_GET_ITEM(classes, i - 1), "short");
+        row[44] = 8 <= next_words && next_words <= 60;
+        row[45] = same;
+        PyObject *list = PyList_New(TITLE_BLOCK_FEATURES);
+        if (list == NULL)
+            goto fail;
+        for (Py_ssize_t k = 0; k < TITLE_BLOCK_FEATURES; k++) {
+            PyObject *item = as_float(row[k]);
+            if (item == NULL) {
+                Py_DECREF(list);
+                goto fail;
+            }
+            PyList_SET_ITEM(list, k, item);
+        }
+        PyList_SET_ITEM(out, s, list);
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    PyMem_Free(dated);
+    PyMem_Free(bylined);
+    PyMem_Free(prose);
+    PyMem_Free(shorts);
+    PyMem_Free(anchors);
+    return out;
+}
+
+#define TITLE_TEXT_FEATURES 33
+
+/* Whether text holds the ASCII string needle. */
+static int holds(PyObject *text, const char *needle)
+{
+    PyObject *sub = PyUnicode_FromString(needle);
+    if (sub == NULL)
+        return -1;
+    int found = PyUnicode_Contains(text, sub);
+    Py_DECREF(sub);
+    return found;
+}
+
+/* Whether the alphabetic words of text (split as str.split does) are none lower-case outside stop: the
+ * title_case feature's "no lower-case word" half. -1 with an exception set on failure. */
+static int none_lower(PyObject *text, int kind, const void *data, Py_ssize_t length, PyObject *stop, int *any_alpha)
+{
+    *any_alpha = 0;
+    int lower_found = 0;
+    for (Py_ssize_t k = 0; k < length;) {
+        while (k < length && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            k++;
+        if (k == length)
+            break;
+        Py_ssize_t begin = k;
+        while (k < length && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            k++;
+        Py_UCS4 first = PyUnicode_READ(kind, data, begin);
+        if (!Py_UNICODE_ISALPHA(first))
+            continue;
+        *any_alpha = 1;
+        if (lower_found || !Py_UNICODE_ISLOWER(first))
+            continue;
+        PyObject *word = PyUnicode_Substring(text, begin, k);
+        if (word == NULL)
+            return -1;
+        PyObject *folded = PyObject_CallMethod(word, "casefold", NULL);
+        Py_DECREF(word);
+        if (folded == NULL)
+            return -1;
+        int in_stop = PySet_Contains(stop, folded);
+        Py_DECREF(folded);
+        if (in_stop < 0)
+            return -1;
+        if (!in_stop)
+            lower_found = 1;
+    }
+    return !lower_found;
+}
+
+/* Whether every character of word is a digit (str.isdigit; word is not empty). */
+static int all_digits(PyObject *word)
+{
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+    for (Py_ssize_t k = 0; k < length; k++)
+        if (!Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, k)))
+            return 0;
+    return length > 0;
+}
+
+/* title_text(text, words, segment, segments, stop, slug, lede, body, label_words, looks_like_name, breadcrumb):
+ * title._Context.text's row of one candidate text, computed as the Python path computes it. */
+static PyObject *title_text(PyObject *module, PyObject *args)
+{
+    PyObject *text, *words, *stop, *slug, *lede, *body, *label_words, *looks_like_name, *breadcrumb;
+    Py_ssize_t segment, segments;
+    if (!PyArg_ParseTuple(args, "UO!nnOOOOOOO", &text, &PyList_Type, &words, &segment, &segments, &stop, &slug,
+                          &lede, &body, &label_words, &looks_like_name, &breadcrumb))
+        return NULL;
+    if (!PyAnySet_Check(stop) || !PyAnySet_Check(slug) || !PyAnySet_Check(lede) || !PyAnySet_Check(body)
+        || !PyAnySet_Check(label_words)) {
+        PyErr_SetString(PyExc_TypeError, "title_text: stop, slug, lede, body and label_words must be sets");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), count = PyList_GET_SIZE(words);
+    double row[TITLE_TEXT_FEATURES];
+    int any_alpha;
+    int no_lower = none_lower(text, kind, data, length, stop, &any_alpha);
+    if (no_lower < 0)
+        return NULL;
+    int upper_same = 0;
+    if (any_alpha) {
+        PyObject *upper = PyObject_CallMethod(text, "upper", NULL);
+        if (upper == NULL)
+            return NULL;
+        upper_same = PyUnicode_Compare(upper, text) == 0;
+        Py_DECREF(upper);
+        if (PyErr_Occurred())
+            return NULL;
+    }
+    Py_ssize_t end = length;
+    while (end > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, end - 1);
+        if (c != '"' && c != '\'' && c != 0x201D && c != 0x2019 && c != ')' && c != ']')
+            break;
+        end--;
+    }
+    Py_UCS4 last = end > 0 ? PyUnicode_READ(kind, data, end - 1) : 0;
+    int digit = 0, crumb_char = 0;
+    for (Py_ssize_t k = 0; k < length; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (Py_UNICODE_ISDIGIT(c))
+            digit = 1;
+        if (c == '/' || c == 0xBB || c == 0x203A || c == '>' || c == 0x2192 || c == '\\')
+            crumb_char = 1;
+    }
+    Py_ssize_t slug_size = PySet_GET_SIZE(slug), covered = 0, unique_size = 0;
+    Py_ssize_t content = 0, in_lede = 0, in_body = 0;
+    PyObject *unique = PySet_New(words);
+    if (unique == NULL)
+        return NULL;
+    unique_size = PySet_GET_SIZE(unique);
+    if (slug_size) {
+        PyObject *iterator = PyObject_GetIter(unique), *word;
+        if (iterator == NULL) {
+            Py_DECREF(unique);
+            return NULL;
+        }
+        while ((word = PyIter_Next(iterator)) != NULL) {
+            int found = PySet_Contains(slug, word);
+            Py_DECREF(word);
+            if (found < 0)
+                break;
+            covered += found;
+        }
+        Py_DECREF(iterator);
+    }
+    Py_DECREF(unique);
+    if (PyErr_Occurred())
+        return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *word = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "title_text: words must be strings");
+            return NULL;
+        }
+        if (PyUnicode_GET_LENGTH(word) <= 2)
+            continue;
+        int in_stop = PySet_Contains(stop, word);
+        if (in_stop < 0)
+            return NULL;
+        if (in_stop || all_digits(word))
+            continue;
+        content++;
+        int a = PySet_Contains(lede, word), b = a < 0 ? -1 : PySet_Contains(body, word);
+        if (b < 0)
+            return NULL;
+        in_lede += a;
+        in_body += b;
+    }
+    int name_like = 0;
+    if (count <= 6) {
+        Py_ssize_t comma = PyUnicode_FindChar(text, ',', 0, length, 1);
+        if (comma == -2)
+            return NULL;
+        PyObject *head = PyUnicode_Substring(text, 0, comma < 0 ? length : comma);
+        if (head == NULL)
+            return NULL;
+        PyObject *result = PyObject_CallOneArg(looks_like_name, head);
+        Py_DECREF(head);
+        if (result == NULL)
+            return NULL;
+        name_like = PyObject_IsTrue(result);
+        Py_DECREF(result);
+        if (name_like < 0)
+            return NULL;
+    }
+    int label = 0;
+    if (count) {
+        label = PySet_Contains(label_words, PyList_GET_ITEM(words, 0));
+        if (label < 0)
+            return NULL;
+    }
+    int crumbs = 0;
+    if (segment < 0 && crumb_char) {
+        PyObject *parts = PyObject_CallOneArg(breadcrumb, text);
+        if (parts == NULL)
+            return NULL;
+        crumbs = PyObject_IsTrue(parts);
+        Py_DECREF(parts);
+        if (crumbs < 0)
+            return NULL;
+    }
+    int colon = holds(text, ":"), scheme = colon < 0 ? -1 : holds(text, "://");
+    int at = scheme < 0 ? -1 : holds(text, "@");
+    if (at < 0)
+        return NULL;
+    int www = length >= 4 && PyUnicode_READ(kind, data, 0) == 'w' && PyUnicode_READ(kind, data, 1) == 'w'
+              && PyUnicode_READ(kind, data, 2) == 'w' && PyUnicode_READ(kind, data, 3) == '.';
+    double lede_share = content ? (double)in_lede / (double)content : 0.0;
+    double body_share = content ? (double)in_body / (double)content : 0.0;
+    double slug_cover = slug_size ? (double)covered / (double)slug_size : 0.0;
+    row[0] = (double)(count < 40 ? count : 40) / 10;
+    row[1] = count == 1;
+    row[2] = count == 2;
+    row[3] = 3 <= count && count <= 12;
+    row[4] = 13 <= count && count <= 20;
+    row[5] = count >= 21;
+    row[6] = (double)(length < 300 ? length : 300) / 100;
+    row[7] = any_alpha && count >= 2 && no_lower;
+    row[8] = any_alpha && upper_same;
+    row[9] = last == '.' || last == ',' || last == ';' || last == ':';
+    row[10] = last == '?' || last == '!';
+    row[11] = digit;
+    row[12] = length > 0 && Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, 0));
+    row[13] = colon;
+    row[14] = scheme || www || at;
+    row[15] = name_like;
+    row[16] = label;
+    row[17] = slug_cover;
+    row[18] = slug_size && unique_size ? (double)covered / (double)unique_size : 0.0;
+    row[19] = slug_cover >= 0.99;
+    row[20] = slug_size && covered == 0;
+    row[21] = !slug_size;
+    row[22] = lede_share;
+    row[23] = body_share;
+    row[24] = content && body_share == 0;
+    row[25] = !content;
+    row[26] = crumbs;
+    row[27] = segment >= 0;
+    row[28] = segment == 0;
+    row[29] = segment >= 0 && segment == segments - 1;
+    row[30] = segment >= 0 ? (double)(segments < 5 ? segments : 5) : 0.0;
+    row[31] = 0.0;
+    row[32] = 0.0;
+    PyObject *list = PyList_New(TITLE_TEXT_FEATURES);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < TITLE_TEXT_FEATURES; k++) {
+        PyObject *item = as_float(row[k]);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, item);
+    }
+    return list;
+}
+
 static PyMethodDef methods[] = {
     {"block_features", block_features, METH_VARARGS,
      "block_features(texts, tokens, rule, classes, in_run, candidates, stop, slug, english, groups): "
@@ -1144,13 +1611,19 @@ static PyMethodDef methods[] = {
 #if PY_VERSION_HEX < 0x030C0000
     {"linear", linear, METH_VARARGS, "linear(rows, weights, bias): the first stage's probability of each row."},
 #endif
+    {"title_blocks", title_blocks, METH_VARARGS,
+     "title_blocks(searched, count, start, run_start, first_prose, first_long, anchors, top, headline_rank, rules, "
+     "classes, texts, tokens, keep, rows, dated, bylined, prose, short, low): the title ranker's block rows."},
+    {"title_text", title_text, METH_VARARGS,
+     "title_text(text, words, segment, segments, stop, slug, lede, body, label_words, looks_like_name, "
+     "breadcrumb): the title ranker's text row of one candidate."},
     {"viterbi", viterbi, METH_VARARGS, "viterbi(probabilities, t00, t01, t10, t11, start0, start1, prior0, "
      "prior1, epsilon): the most likely state of each block."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT, "_native", "The article finder's per-block work in C.", -1, methods,
+    PyModuleDef_HEAD_INIT, "_native", "The article finder's and the title ranker's per-block work in C.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__native(void)

@@ -13,15 +13,19 @@ Each candidate's row is ``TITLE_FEATURES`` (its position against the anchors, it
 shape, the dates and bylines around it, its cover of the URL slug, its words in
 the article's first lines, which part of a line it is) followed by the article
 finder's row of its block (block features and context), so the ranker sees all
-the finder saw.
+the finder saw. Where the C extension is on (``cleaner.native``), it computes the
+block and text rows, bit for bit as the Python code here does.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
+from ... import native
 from ...text.tokens import tokenize
 from .names import LABEL_WORDS, is_byline, looks_like_name, trim
 from .page import MetaPage, Row, log_distance
@@ -95,7 +99,7 @@ def title_candidates(page: MetaPage, finder_columns: list[int] | None, width: in
         if len(text) > MAX_CHARS or len(words) > MAX_WORDS or not words:
             continue
         line = trim(text.removeprefix("• "))
-        if not line or not any(c.isalpha() for c in line) or _sentence(text) or blocks.rule[i] == "caption":
+        if not line or not any(map(str.isalpha, line)) or _sentence(text) or blocks.rule[i] == "caption":
             continue
         if (words[0] in LABEL_WORDS or len(words) > 1 and words[1] in LABEL_WORDS) and is_byline(line, stop):
             continue
@@ -126,21 +130,28 @@ def title_candidates(page: MetaPage, finder_columns: list[int] | None, width: in
                     if len(part.split()) >= 2:
                         found.append((i, part, base + context.text(i, part, tokenize(part), s, len(parts))))
     best = [max((f[k] for _, _, f in found), default=0.0) for k in _RELATIVE_AT]
+    relative = list(zip(_RELATIVE_AT, best, strict=True))
     out = []
     rows = page.finder.rows
+    tails: dict[int, Row] = {}
     for i, text, features in found:
-        extra = [1.0 if b > 0 and features[k] == b else 0.0 for k, b in zip(_RELATIVE_AT, best, strict=True)]
-        gaps = [b - features[k] for k, b in zip(_RELATIVE_AT, best, strict=True)]
-        pair = rows.get(i)
-        if pair is None:
-            tail = missing
-        elif finder_columns is None:
-            tail = pair[0] + pair[1]
-        else:
-            row = pair[0] + pair[1]
-            tail = tuple(row[c] if c >= 0 else 0.0 for c in finder_columns)
+        extra = [1.0 if b > 0 and features[k] == b else 0.0 for k, b in relative]
+        gaps = [b - features[k] for k, b in relative]
+        tail = tails.get(i)
+        if tail is None:
+            tail = tails[i] = _finder_tail(rows.get(i), finder_columns, missing)
         out.append(TitleCandidate(i, text, (*features, *extra, *gaps, *tail)))
     return out
+
+
+def _finder_tail(pair: tuple[Row, Row] | None, finder_columns: list[int] | None, missing: Row) -> Row:
+    """The finder's row of a block as the title row's tail (``missing`` where the finder has none)."""
+    if pair is None:
+        return missing
+    if finder_columns is None:
+        return pair[0] + pair[1]
+    row = pair[0] + pair[1]
+    return tuple(row[c] if c >= 0 else 0.0 for c in finder_columns)
 
 
 class _Context:
@@ -183,6 +194,18 @@ class _Context:
         self.lede, self.body = lede, body
         self.stop = stop or frozenset()
         self.slug = page.slug
+        self.rules, self.classes, self.texts, self.tokens = blocks.rule, classes, blocks.texts, tokens
+        self.dated = _running_count(count, page.dates)
+        self.bylined = _running_count(count, page.byline_lines)
+        self.rows: dict[int, list[float]] | None = None
+        built = native.extension()
+        if built is not None:
+            computed = built.title_blocks(
+                searched, count, page.start, page.run_start, page.first_prose, page.first_long, page.anchors, TOP,
+                self.headline_rank, blocks.rule, classes, blocks.texts, tokens, list(keep), page.finder.rows,
+                self.dated, self.bylined, self.prose, self.short, self.low,
+            )  # fmt: skip
+            self.rows = dict(zip(searched, computed, strict=True))
 
     def _prose(self, a: int, b: int) -> int:
         a, b = max(a, self.low), min(b, self.low + len(self.prose) - 1)
@@ -193,24 +216,20 @@ class _Context:
         return self.short[b - self.low] - self.short[a - self.low] if b > a else 0
 
     def block(self, i: int) -> list[float]:
-        """The features of the candidate's block (the same for every part of the line)."""
+        """The features of the candidate's block (the same for every part of the line; the caller copies them)."""
+        if self.rows is not None:
+            return self.rows[i]
         page = self.page
-        blocks = page.blocks
         count = self.count
         start = page.start
         d = i - start
         ahead = [a - i for a in page.anchors if a > i]
         nearest = min(ahead) if ahead else 99
         rank = self.headline_rank.get(i, 0)
-        rule = blocks.rule[i]
-        classes = blocks.classes
-        texts = blocks.texts
-        dates = page.dates
-        bylines = page.byline_lines
-        near_byline = page.near_byline(i)
+        rule = self.rules[i]
+        classes = self.classes
         prose_after = self._prose(i + 1, i + 11)
-        next_text = texts[i + 1] if i + 1 < count else ""
-        next_words = len(next_text.split())
+        next_words = len(self.texts[i + 1].split()) if i + 1 < count else 0
         return [
             log_distance(d),
             math.log1p(abs(d)),
@@ -237,18 +256,8 @@ class _Context:
             float(rule == ""),
             float(rule == "duplicate"),
             float(rule not in ("", "duplicate")),
-            float(i in dates),
-            float(i - 1 in dates),
-            float(i + 1 in dates),
-            float(any(j in dates for j in range(i + 1, i + 5))),
-            float(any(j in dates for j in range(i - 4, i))),
-            float(page.near_date(i) <= 3),
-            float(near_byline == 0),
-            float(i - 1 in bylines),
-            float(i + 1 in bylines),
-            float(any(j in bylines for j in range(i + 1, i + 5))),
-            float(any(j in bylines for j in range(i - 4, i))),
-            float(near_byline <= 3),
+            *_around(self.dated, i),
+            *_around(self.bylined, i),
             math.log1p(prose_after),
             float(prose_after == 0),
             math.log1p(self._prose(i - 10, i)),
@@ -257,23 +266,30 @@ class _Context:
             float(i + 1 < count and classes[i + 1] == "prose"),
             float(i > 0 and classes[i - 1] == "short"),
             float(8 <= next_words <= 60),
-            float(i > 0 and blocks.tokens[i - 1] == blocks.tokens[i]),
+            float(i > 0 and self.tokens[i - 1] == self.tokens[i]),
         ]
 
     def text(self, i: int, text: str, words: list[str], segment: int, segments: int) -> list[float]:
         """The features of the candidate's own text (a whole line, or a part of it)."""
+        built = native.extension()
+        if built is not None:
+            row: list[float] = built.title_text(
+                text, words, segment, segments, self.stop, self.slug, self.lede, self.body, LABEL_WORDS,
+                looks_like_name, breadcrumb,
+            )  # fmt: skip
+            return row
         count = len(words)
-        parts = text.split()
-        alpha = [w for w in parts if w[:1].isalpha()]
+        alpha = [w for w in text.split() if w[:1].isalpha()]
         stop = self.stop
-        lower = sum(1 for w in alpha if w[:1].islower() and w.casefold() not in stop)
+        title_case = bool(alpha) and count >= 2 and not any(w[:1].islower() and w.casefold() not in stop for w in alpha)
         last = text.rstrip(_CLOSERS)[-1:]
         slug = self.slug
         unique = set(words)
         covered = len(unique & slug) if slug else 0
         content = [w for w in words if len(w) > 2 and w not in stop and not w.isdigit()]
-        in_lede = sum(1 for w in content if w in self.lede) / len(content) if content else 0.0
-        in_body = sum(1 for w in content if w in self.body) / len(content) if content else 0.0
+        lede, body = self.lede, self.body
+        in_lede = len([w for w in content if w in lede]) / len(content) if content else 0.0
+        in_body = len([w for w in content if w in body]) / len(content) if content else 0.0
         slug_cover = covered / len(slug) if slug else 0.0
         crumbs = segment < 0 and not _CRUMB_CHARS.isdisjoint(text) and bool(breadcrumb(text))
         return [
@@ -284,11 +300,11 @@ class _Context:
             float(13 <= count <= 20),
             float(count >= 21),
             min(len(text), 300) / 100,
-            float(bool(alpha) and lower == 0 and count >= 2),
+            float(title_case),
             float(bool(alpha) and text.upper() == text),
             float(bool(last) and last in _UNFINISHED),
             float(last in ("?", "!")),
-            float(any(c.isdigit() for c in text)),
+            float(any(map(str.isdigit, text))),
             float(text[:1].isdigit()),
             float(":" in text),
             float("://" in text or text.startswith("www.") or "@" in text),
@@ -311,6 +327,31 @@ class _Context:
             0.0,  # crumb_part: set by the caller
             0.0,  # date_stripped: set by the caller
         ]
+
+
+def _running_count(count: int, flagged: Iterable[int]) -> list[int]:
+    """``sums[k]``: how many of the lines ``flagged`` are before line ``k`` (``k`` up to ``count``)."""
+    marks = [0] * count
+    for index in flagged:
+        marks[index] = 1
+    return [0, *accumulate(marks)]
+
+
+def _around(sums: list[int], i: int) -> tuple[float, float, float, float, float, float]:
+    """Whether a flagged line is line ``i``, the one before, the one after, among the 4 after, the 4 before,
+    within 3 lines (``sums``: from ``_running_count``; lines off the page are not flagged)."""
+    top = len(sums) - 1
+    at = sums[i]
+    after, after2, after5, after4 = (sums[min(i + k, top)] for k in (1, 2, 5, 4))
+    before, before4, before3 = (sums[max(i - k, 0)] for k in (1, 4, 3))
+    return (
+        float(after > at),
+        float(at > before),
+        float(after2 > after),
+        float(after5 > after),
+        float(at > before4),
+        float(after4 > before3),
+    )
 
 
 def breadcrumb(line: str) -> list[str]:

@@ -64,11 +64,11 @@ class BlockModel:
         """Which blocks to keep, from their ``FEATURES`` rows."""
         columns = self._columns
         picked = [[row[j] for j in columns] for row in rows]
-        scores = self._trees.scores(picked, [[]] * len(picked))
+        scores = self._trees.scores([tuple(row) for row in picked], [()] * len(picked))
         return BlockDecision([score >= self._cutoff for score in scores], picked)
 
     def probability(self, row: Sequence[float]) -> float:
-        return 1 / (1 + math.exp(-self._trees.scores([list(row)], [[]])[0]))
+        return 1 / (1 + math.exp(-self._trees.scores([tuple(row)], [()])[0]))
 
     def reason(self, row: Sequence[float]) -> str:
         """The feature that pushed the block (a row in the model's columns) out most."""

@@ -60,6 +60,23 @@ static PyObject *as_float(double value)
     return PyFloat_FromDouble(value);
 }
 
+/* A list of ``count`` floats, the common values as the shared objects of ``as_float``. */
+static PyObject *list_of_floats(const double *values, Py_ssize_t count)
+{
+    PyObject *list = PyList_New(count);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item = as_float(values[i]);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, item);
+    }
+    return list;
+}
+
 static PyObject *list_of_doubles(const double *values, Py_ssize_t count)
 {
     PyObject *list = PyList_New(count);
@@ -1334,17 +1351,9 @@ static PyObject *title_blocks(PyObject *module, PyObject *args)
         row[43] = i > 0 && equals(PyList_GET_ITEM(classes, i - 1), "short");
         row[44] = 8 <= next_words && next_words <= 60;
         row[45] = same;
-        PyObject *list = PyList_New(TITLE_BLOCK_FEATURES);
+        PyObject *list = list_of_floats(row, TITLE_BLOCK_FEATURES);
         if (list == NULL)
             goto fail;
-        for (Py_ssize_t k = 0; k < TITLE_BLOCK_FEATURES; k++) {
-            PyObject *item = as_float(row[k]);
-            if (item == NULL) {
-                Py_DECREF(list);
-                goto fail;
-            }
-            PyList_SET_ITEM(list, k, item);
-        }
         PyList_SET_ITEM(out, s, list);
     }
     goto done;
@@ -1588,18 +1597,7 @@ static PyObject *title_text(PyObject *module, PyObject *args)
     row[30] = segment >= 0 ? (double)(segments < 5 ? segments : 5) : 0.0;
     row[31] = 0.0;
     row[32] = 0.0;
-    PyObject *list = PyList_New(TITLE_TEXT_FEATURES);
-    if (list == NULL)
-        return NULL;
-    for (Py_ssize_t k = 0; k < TITLE_TEXT_FEATURES; k++) {
-        PyObject *item = as_float(row[k]);
-        if (item == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, k, item);
-    }
-    return list;
+    return list_of_floats(row, TITLE_TEXT_FEATURES);
 }
 
 static PyMethodDef methods[] = {

@@ -116,13 +116,18 @@ class RunningServer:
         await self.server.stop(grace)
 
 
-def start(config: ServerConfig, cleaner: Cleaner | None = None) -> RunningServer:
-    """Compile the rules and warm up (unless a cleaner is given), then listen and report SERVING."""
+def start(config: ServerConfig, cleaner: Cleaner | None = None, probe: int | None = None) -> RunningServer:
+    """Compile the rules and warm up (unless a cleaner is given), then listen and report SERVING.
+
+    ``probe``: a worker's end of its supervisor's health probe, told "serving" before the log says so.
+    """
     cleaner = cleaner or config.build_cleaner()
     gc.collect()
     gc.freeze()  # the compiled rules live as long as the process: keep them out of collections
     running = listen(config)
     running.ready(cleaner)
+    if probe is not None:
+        run_in_loop(_answer_probes(probe, running))
     log.info("serving on %s:%d", config.host, running.port)
     return running
 
@@ -266,9 +271,7 @@ def serve(config: ServerConfig, supervisor: int | None = None, probe: int | None
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # a worker is forked with them blocked
     if supervisor is not None:
         threading.Thread(target=_watch_supervisor, args=(supervisor, stop), daemon=True).start()
-    running = start(config)
-    if probe is not None:
-        run_in_loop(_answer_probes(probe, running))
+    running = start(config, probe=probe)
     reason = stop.wait()
     if reason == _StopRequest.SUPERVISOR_GONE:
         log.warning("supervisor %d is gone: draining", supervisor)
@@ -280,12 +283,19 @@ def serve(config: ServerConfig, supervisor: int | None = None, probe: int | None
 
 
 async def _answer_probes(probe: int, running: RunningServer) -> None:
-    """Answer each byte the supervisor sends with the health status, from the event loop that serves calls.
+    """Tell the supervisor the health status at once (its clock starts there), then on each byte it sends, from the
+    event loop that serves calls.
 
     A worker that is stopped (SIGSTOP), or whose loop is stuck, does not answer, and is replaced.
     """
     loop = asyncio.get_running_loop()
     os.set_blocking(probe, False)
+
+    def tell() -> None:
+        try:
+            os.write(probe, b"S" if running.serving else b"N")
+        except (BlockingIOError, BrokenPipeError):
+            pass
 
     def answer() -> None:
         try:
@@ -295,9 +305,7 @@ async def _answer_probes(probe: int, running: RunningServer) -> None:
         if not asked:  # the supervisor closed its end
             loop.remove_reader(probe)
             return
-        try:
-            os.write(probe, b"S" if running.serving else b"N")
-        except (BlockingIOError, BrokenPipeError):
-            pass
+        tell()
 
+    tell()
     loop.add_reader(probe, answer)

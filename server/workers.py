@@ -9,9 +9,10 @@ Before anything listens, the port must be free (``ports``): a second ``cleaner
 serve`` on it, or any other socket listening where this one would, is refused in
 one line. Each worker binds only once it can serve (``app.start``).
 
-Health probe: the supervisor writes a byte to each serving worker every
+Health probe: the supervisor writes a byte to each worker every
 ``health_probe_interval`` seconds over a socket pair, and the worker's event loop
-(the one that serves its calls) answers. A worker silent for
+(the one that serves its calls) answers. A worker tells it unasked once it serves
+(before its "serving on" line), which starts the clock: a serving worker silent for
 ``health_probe_timeout`` seconds (stopped, wedged) is killed and replaced.
 """
 

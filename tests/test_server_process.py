@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -21,6 +22,7 @@ from cleaner_server.generated.boilerplate.v1 import cleaner_pb2 as pb
 from cleaner_server.generated.boilerplate.v1 import cleaner_pb2_grpc as pb_grpc
 from servers import free_port, wait_serving
 
+from cleaner import Cleaner
 from cleaner.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,6 +244,32 @@ def test_a_worker_that_stops_answering_its_health_probe_is_replaced() -> None:
         assert set(outcomes) == {"OK"}, outcomes
     finally:
         _stop(process)
+
+
+def test_a_worker_tells_its_supervisor_it_serves_before_it_logs_so(
+    cleaner: Cleaner, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker stopped the moment it logs "serving on" has already started its supervisor's clock."""
+    supervisor_end, worker_end = socket.socketpair()
+    supervisor_end.setblocking(False)
+    heard: list[bytes] = []
+
+    class AtServingOn(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("serving on"):
+                heard.append(supervisor_end.recv(16))  # unasked: nothing was sent to the worker
+
+    handler = AtServingOn()
+    logging.getLogger("cleaner.server").addHandler(handler)
+    caplog.set_level(logging.INFO, logger="cleaner.server")
+    try:
+        running = start(ServerConfig(port=0), cleaner, probe=worker_end.fileno())
+        running.stop(0)
+    finally:
+        logging.getLogger("cleaner.server").removeHandler(handler)
+        supervisor_end.close()
+        worker_end.close()
+    assert heard == [b"S"]
 
 
 def _refusal(process: subprocess.Popen[str]) -> tuple[int, str]:

@@ -60,14 +60,14 @@ static PyObject *as_float(double value)
     return PyFloat_FromDouble(value);
 }
 
-/* A list of ``count`` floats, the common values as the shared objects of ``as_float``. */
-static PyObject *list_of_floats(const double *values, Py_ssize_t count)
+/* A list of ``count`` floats, each item made by ``make``. */
+static PyObject *list_made(const double *values, Py_ssize_t count, PyObject *(*make)(double))
 {
     PyObject *list = PyList_New(count);
     if (list == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *item = as_float(values[i]);
+        PyObject *item = make(values[i]);
         if (item == NULL) {
             Py_DECREF(list);
             return NULL;
@@ -77,20 +77,15 @@ static PyObject *list_of_floats(const double *values, Py_ssize_t count)
     return list;
 }
 
+/* Feature rows: the common values as the shared objects of ``as_float``. */
+static PyObject *list_of_floats(const double *values, Py_ssize_t count)
+{
+    return list_made(values, count, as_float);
+}
+
 static PyObject *list_of_doubles(const double *values, Py_ssize_t count)
 {
-    PyObject *list = PyList_New(count);
-    if (list == NULL)
-        return NULL;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *item = PyFloat_FromDouble(values[i]);
-        if (item == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, i, item);
-    }
-    return list;
+    return list_made(values, count, PyFloat_FromDouble);
 }
 
 /* ------------------------------------------------------------------ Forest */

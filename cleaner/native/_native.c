@@ -88,6 +88,26 @@ static PyObject *list_of_doubles(const double *values, Py_ssize_t count)
     return list_made(values, count, PyFloat_FromDouble);
 }
 
+/* How many items of the iterable ``items`` are in ``set``; -1 with an exception set on error. */
+static Py_ssize_t count_in(PyObject *items, PyObject *set)
+{
+    PyObject *iterator = PyObject_GetIter(items), *item;
+    if (iterator == NULL)
+        return -1;
+    Py_ssize_t count = 0;
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        int found = PySet_Contains(set, item);
+        Py_DECREF(item);
+        if (found < 0) {
+            Py_DECREF(iterator);
+            return -1;
+        }
+        count += found;
+    }
+    Py_DECREF(iterator);
+    return PyErr_Occurred() ? -1 : count;
+}
+
 /* ------------------------------------------------------------------ Forest */
 
 typedef struct {
@@ -536,21 +556,8 @@ static int text_row(PyObject *text, PyObject *words, PyObject *stop, PyObject *s
         PyObject *distinct = PySet_New(words);
         if (distinct == NULL)
             return -1;
-        PyObject *iterator = PyObject_GetIter(slug), *key;
-        if (iterator == NULL) {
-            Py_DECREF(distinct);
-            return -1;
-        }
-        Py_ssize_t covered = 0;
-        while ((key = PyIter_Next(iterator)) != NULL) {
-            int found = PySet_Contains(distinct, key);
-            Py_DECREF(key);
-            if (found < 0)
-                break;
-            covered += found;
-        }
-        Py_DECREF(iterator);
-        if (PyErr_Occurred()) {
+        Py_ssize_t covered = count_in(slug, distinct);
+        if (covered < 0) {
             Py_DECREF(distinct);
             return -1;
         }
@@ -1479,23 +1486,10 @@ static PyObject *title_text(PyObject *module, PyObject *args)
     if (unique == NULL)
         return NULL;
     unique_size = PySet_GET_SIZE(unique);
-    if (slug_size) {
-        PyObject *iterator = PyObject_GetIter(unique), *word;
-        if (iterator == NULL) {
-            Py_DECREF(unique);
-            return NULL;
-        }
-        while ((word = PyIter_Next(iterator)) != NULL) {
-            int found = PySet_Contains(slug, word);
-            Py_DECREF(word);
-            if (found < 0)
-                break;
-            covered += found;
-        }
-        Py_DECREF(iterator);
-    }
+    if (slug_size)
+        covered = count_in(unique, slug);
     Py_DECREF(unique);
-    if (PyErr_Occurred())
+    if (covered < 0)
         return NULL;
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *word = PyList_GET_ITEM(words, k);

@@ -160,6 +160,7 @@ class Cleaner:
             find_article=find_article,
             interrupt=interrupt,
             exclusions=exclusions,
+            judged=html is not None and not find_article,
         )
         result = run.values(id)
         result.stats["surrogates_replaced"] = document.surrogates_replaced
@@ -176,8 +177,10 @@ class Cleaner:
         find_article: bool = True,
         interrupt: Interrupt = NO_INTERRUPT,
         exclusions: Sequence[Exclusion] = (),
+        judged: bool = False,
     ) -> DocumentRun:
-        """The run of one document whose input is already checked (``clean`` checks it first)."""
+        """The run of one document whose input is already checked (``clean`` checks it first); ``judged``: HTML
+        mode's block model decided its blocks (``exclusions``)."""
         learned = find_article and self.settings.find_article
         return DocumentRun(
             self.rules,
@@ -191,6 +194,7 @@ class Cleaner:
             interrupt=interrupt,
             metadata_model=self.metadata_model if learned else None,
             exclusions=exclusions,
+            judged=judged,
         )
 
 

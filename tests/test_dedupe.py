@@ -25,6 +25,14 @@ def test_exact_and_near_copies_after_the_first() -> None:
     assert [(d.index, d.first, d.rule) for d in found] == [(2, 0, EXACT_RULE), (3, 0, NEAR_RULE)]
 
 
+def test_copies_can_be_asked_to_be_longer() -> None:
+    twelve_words = "The officers will work alongside their French counterparts in a new centre."
+    texts = ["Press Enter to save.", "Press Enter to save.", twelve_words, twelve_words]
+    found = find_duplicates([tokenize(text) for text in texts], texts, [False] * 4, min_words=12)
+    assert [(d.index, d.first) for d in found] == [(3, 2)]
+    assert [d.index for d in duplicates(texts, [False] * 4)] == [1, 3]
+
+
 def test_a_removed_block_still_counts_as_seen() -> None:
     texts = ["Please refresh your browser to be logged in", "Please refresh your browser to be logged in"]
     found = duplicates(texts, [True, False])

@@ -97,6 +97,26 @@ def test_rules_and_dedupe_still_run_after_the_model() -> None:
     assert result.body.count(PROSE[0]) == 1 and "Share this article" not in result.body
 
 
+def test_a_short_line_the_model_keeps_twice_stays_twice() -> None:
+    step = "<p>Press Enter to save.</p>"  # a how-to's repeated step, under dedupe.JUDGED_MIN_WORDS
+    page = PAGE.replace(f"<p>{PROSE[1]}</p>", f"{step}<p>{PROSE[1]}</p>{step}")
+    result = Cleaner(html_model=_stump("link_share")).clean(html=page, url="https://news.example/budget")
+    assert result.body.count("Press Enter to save.") == 2
+    text = Cleaner(html_model=_stump("link_share")).clean(result.input_text)  # text mode drops the copy
+    assert text.body.count("Press Enter to save.") == 1
+
+
+def test_the_block_repeating_the_description_stays_in_the_body_as_the_subtitle() -> None:
+    standfirst = "Spending on buses and libraries rises as the tax rate goes up"
+    page = PAGE.replace("<head>", f'<head><meta name="description" content="{standfirst}.">').replace(
+        "</h1>", f"</h1><p>{standfirst}</p>"
+    )
+    result = Cleaner(html_model=_stump("link_share")).clean(html=page, url="https://news.example/budget")
+    assert result.body.startswith(standfirst)
+    assert result.metadata.subtitle == standfirst and result.metadata.title == "Council approves budget"
+    assert "heading.subtitle" not in {removal.rule for removal in result.removed}
+
+
 def test_a_page_trafilatura_finds_nothing_in_is_cleaned_from_its_visible_text() -> None:
     page = "<html><body><footer>" + "".join(f"<p>{line}</p>" for line in PROSE) + "</footer></body></html>"
     result = Cleaner(html_model=_stump("link_share")).clean(html=page)  # the model is not asked

@@ -8,6 +8,10 @@ occurred in earlier blocks, or when it ends in an ellipsis and its words begin a
 block (a truncated teaser). One dictionary of keys, one pass; the shingles of
 earlier blocks are gathered only once such a long block appears. The first
 occurrence is kept.
+
+Blocks HTML mode's block model judged in their page (``JUDGED_MIN_WORDS``) are
+copies only from 12 words on: a short line the model keeps twice is a step a
+how-to repeats ("Press Enter."), a table cell, a chorus, not a menu read again.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from ..text.tokens import tokenize
 
 MIN_WORDS = 3
+JUDGED_MIN_WORDS = 12
 CONTAINED_MIN_WORDS = 8
 CONTAINED_SHARE = 0.8
 TRUNCATION_MARKS = ("...", "…")
@@ -38,15 +43,17 @@ def block_key(text: str) -> str:
     return " ".join(tokenize(text))
 
 
-def find_duplicates(tokens: Sequence[list[str]], texts: Sequence[str], removed: Sequence[bool]) -> list[Duplicate]:
-    """Kept blocks that repeat earlier text, removed or not (``tokens`` from ``tokenize``)."""
+def find_duplicates(
+    tokens: Sequence[list[str]], texts: Sequence[str], removed: Sequence[bool], min_words: int = MIN_WORDS
+) -> list[Duplicate]:
+    """Kept blocks of ``min_words`` or more that repeat earlier text, removed or not (``tokens`` from ``tokenize``)."""
     first_seen: dict[str, int] = {}
     openings: dict[tuple[str, ...], list[str]] = {}  # first words of a block → its keys
     found: list[Duplicate] = []
     seen = _Shingles(tokens)
     longest = 0
     for index, words in enumerate(tokens):
-        if len(words) < MIN_WORDS:
+        if len(words) < min_words:
             continue
         key = " ".join(words)
         first = first_seen.setdefault(key, index)

@@ -16,7 +16,7 @@ from ..text.normalise import normalise
 from ..text.tokens import tokenize
 from .article import BlockClass, find_article
 from .attribution import Attribution
-from .dedupe import Duplicate, block_key, find_duplicates
+from .dedupe import JUDGED_MIN_WORDS, MIN_WORDS, Duplicate, block_key, find_duplicates
 from .exclusions import Exclusion, exclusion_verdicts
 from .finder.model import ArticleModel, Decision
 from .finder.page import PageBlocks
@@ -71,7 +71,9 @@ class DocumentRun:
     few milliseconds of rule matching, and stops the document
     (``CleaningStopped``) when the caller says so or its deadline passes.
     ``exclusions`` (HTML mode's block model) leave out the blocks inside them
-    that no rule removed, before duplicates are looked for.
+    that no rule removed, before duplicates are looked for; ``judged`` says that
+    model judged every block in its page, so only long blocks can be copies
+    (``dedupe.JUDGED_MIN_WORDS``).
     """
 
     def __init__(
@@ -88,9 +90,11 @@ class DocumentRun:
         interrupt: Interrupt = NO_INTERRUPT,
         metadata_model: MetadataModel | None = None,
         exclusions: Sequence[Exclusion] = (),
+        judged: bool = False,
     ) -> None:
         self.rules = rules
         self.exclusions = exclusions
+        self.copy_min_words = JUDGED_MIN_WORDS if judged else MIN_WORDS
         self.text = text
         self.hints = hints
         self.url = url
@@ -201,6 +205,7 @@ class DocumentRun:
             [state.tokens for state in self.states],
             [state.text for state in self.states],
             [state.verdict is not None for state in self.states],
+            self.copy_min_words,
         )
         for duplicate in self.duplicates:
             self.states[duplicate.index].verdict = Verdict(
@@ -314,18 +319,23 @@ class DocumentRun:
             self._mark(before[subtitle], SUBTITLE_RULE, Category.SUBTITLE, "subtitle")
 
     def _match_page_headings(self, kept: list[BlockState]) -> None:
-        """HTML input: take out the blocks that repeat the page's title and description."""
-        wanted = [(self.hints.title, TITLE_RULE, Category.TITLE, "title")]
-        if self.hints.description:
-            wanted.append((self.hints.description, SUBTITLE_RULE, Category.SUBTITLE, "subtitle"))
-        for value, rule, category, name in wanted:
-            key = block_key(value)
-            match = next((state for state in kept[:HEADING_SEARCH_BLOCKS] if block_key(state.text) == key), None)
-            if match is not None:
-                self._mark(match, rule, category, name)
-                kept = [state for state in kept if state is not match]
-            elif name == "title":
-                self.metadata.add("title", value)
+        """HTML input: take out the block that repeats the page's title; the one that repeats its description
+        is the subtitle and stays in the body (a standfirst is part of the article)."""
+        title = self._page_heading(kept, self.hints.title)
+        if title is None:
+            self.metadata.add("title", self.hints.title)
+        else:
+            self._mark(title, TITLE_RULE, Category.TITLE, "title")
+        subtitle = self._page_heading([state for state in kept if state is not title], self.hints.description)
+        if subtitle is not None:
+            self.metadata.add("subtitle", subtitle.text)
+
+    def _page_heading(self, kept: list[BlockState], value: str) -> BlockState | None:
+        """The first block near the top that has ``value``'s words."""
+        if not value:
+            return None
+        key = block_key(value)
+        return next((state for state in kept[:HEADING_SEARCH_BLOCKS] if block_key(state.text) == key), None)
 
     def _mark(self, state: BlockState, rule: str, category: str, name: str) -> None:
         state.verdict = Verdict(rule, category, Stage.HEADING, state.index, {name: state.text})

@@ -137,10 +137,11 @@ class Cleaner:
         interrupt = Interrupt(stop, deadline)
         hints = PageHints()
         exclusions: list[Exclusion] = []
-        find_article = True
+        find_article, judged, split_glued = True, False, True
         if html is not None:
             page = html_text(html, url, self.html_model)
             text, hints, exclusions, find_article = page.text, page.hints, page.exclusions, page.find_article
+            judged, split_glued = page.judged, not page.dom_lines
             interrupt.check()
             if not text.strip():
                 raise InvalidInputError("html holds no text")
@@ -160,7 +161,8 @@ class Cleaner:
             find_article=find_article,
             interrupt=interrupt,
             exclusions=exclusions,
-            judged=html is not None and not find_article,
+            judged=judged,
+            split_glued=split_glued,
         )
         result = run.values(id)
         result.stats["surrogates_replaced"] = document.surrogates_replaced
@@ -178,9 +180,11 @@ class Cleaner:
         interrupt: Interrupt = NO_INTERRUPT,
         exclusions: Sequence[Exclusion] = (),
         judged: bool = False,
+        split_glued: bool = True,
     ) -> DocumentRun:
         """The run of one document whose input is already checked (``clean`` checks it first); ``judged``: HTML
-        mode's block model decided its blocks (``exclusions``)."""
+        mode's block model decided its blocks (``exclusions``); ``split_glued``: lines may be blocks glued
+        together (not where each line is a DOM block)."""
         learned = find_article and self.settings.find_article
         return DocumentRun(
             self.rules,
@@ -195,6 +199,7 @@ class Cleaner:
             metadata_model=self.metadata_model if learned else None,
             exclusions=exclusions,
             judged=judged,
+            split_glued=split_glued,
         )
 
 

@@ -117,6 +117,14 @@ def test_the_block_repeating_the_description_stays_in_the_body_as_the_subtitle()
     assert "heading.subtitle" not in {removal.rule for removal in result.removed}
 
 
+def test_a_dom_block_is_never_split_as_glued_text() -> None:
+    code = "const [count, setCount] = useState(0);"
+    page = PAGE.replace(f"<p>{PROSE[1]}</p>", f"<p>{PROSE[1]}</p><pre><code>{code}</code></pre>")
+    result = Cleaner(html_model=_stump("link_share")).clean(html=page, url="https://news.example/budget")
+    assert code in result.body.splitlines()
+    assert code not in Cleaner(html_model=_stump("link_share")).clean(result.input_text).body  # text mode splits it
+
+
 def test_a_page_trafilatura_finds_nothing_in_is_cleaned_from_its_visible_text() -> None:
     page = "<html><body><footer>" + "".join(f"<p>{line}</p>" for line in PROSE) + "</footer></body></html>"
     result = Cleaner(html_model=_stump("link_share")).clean(html=page)  # the model is not asked

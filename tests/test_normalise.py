@@ -39,6 +39,12 @@ def test_glued_blocks_are_split_and_names_are_not(text: str, expected: list[str]
     assert lines(text) == expected
 
 
+def test_the_glued_block_pass_can_be_left_out() -> None:
+    text = "const [count, setCount] = useState(0);"
+    assert normalise(text).text.count("\n") == 2  # as scraped text: "set" / "Count", "use" / "State"
+    assert normalise(text, split_glued=False).text == text
+
+
 def test_bullets_become_one_style() -> None:
     assert lines(":: First\n  ::Second\n• Third\n● Fourth") == ["• First", "• Second", "• Third", "• Fourth"]
 

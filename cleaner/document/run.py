@@ -73,7 +73,8 @@ class DocumentRun:
     ``exclusions`` (HTML mode's block model) leave out the blocks inside them
     that no rule removed, before duplicates are looked for; ``judged`` says that
     model judged every block in its page, so only long blocks can be copies
-    (``dedupe.JUDGED_MIN_WORDS``).
+    (``dedupe.JUDGED_MIN_WORDS``); ``split_glued`` is normalisation's glued-block
+    pass, off where each line is a DOM block.
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class DocumentRun:
         metadata_model: MetadataModel | None = None,
         exclusions: Sequence[Exclusion] = (),
         judged: bool = False,
+        split_glued: bool = True,
     ) -> None:
         self.rules = rules
         self.exclusions = exclusions
@@ -105,7 +107,7 @@ class DocumentRun:
         self.timeout = timeout
         self.interrupt = interrupt
         self.deadline = Deadline(timeout, interrupt)  # started again when the rule stage begins
-        self.normalised = normalise(text)
+        self.normalised = normalise(text, split_glued=split_glued)
         lines = self.normalised.text.count("\n") + 1
         if lines > max_lines:
             raise InvalidInputError(

@@ -30,12 +30,21 @@ CAPTION = "caption"
 
 @dataclass(frozen=True, slots=True)
 class HtmlText:
-    """The text HTML mode cleans, its page hints, the model's exclusions, and whether text mode's finder runs."""
+    """The text HTML mode cleans, its page hints, the model's exclusions, and whether text mode's finder runs.
+
+    ``dom_lines``: each line is one DOM block, so none is two blocks glued together.
+    """
 
     text: str
     hints: PageHints = PageHints()
     exclusions: list[Exclusion] = field(default_factory=list)
     find_article: bool = False
+    dom_lines: bool = True
+
+    @property
+    def judged(self) -> bool:
+        """Whether the block model decided the blocks (not the fallback, which text mode's finder decides)."""
+        return not self.find_article
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,4 +111,6 @@ def _visible_text(dom: DomPage, html: str) -> HtmlText:
     """The page's visible blocks (or all its text where the DOM gave none), for text mode's finder."""
     hidden = hidden_blocks(dom)
     text = "\n".join(block.text for block, invisible in zip(dom.blocks, hidden, strict=True) if not invisible)
-    return HtmlText(text if text.strip() else all_text(html), find_article=True)
+    if text.strip():
+        return HtmlText(text, find_article=True)
+    return HtmlText(all_text(html), find_article=True, dom_lines=False)

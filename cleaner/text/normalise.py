@@ -12,7 +12,8 @@ each skipped when a cheap ``str`` check shows the text does not need it:
 5. Glued blocks split onto their own lines ("logged inPlease refresh" →
    "logged in" / "Please refresh"; "preferences.Stay" → two lines). One scan
    finds the capitals that can open a glued block; the rest is decided in
-   Python at those few places.
+   Python at those few places. Skipped where the caller knows each line is
+   one block of a page (HTML mode's DOM blocks): there "useState" is code.
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ class Normalised:
     offsets: SpanMap
 
 
-def normalise(text: str) -> Normalised:
-    """Normalise ``text`` for segmentation, keeping offsets into the input."""
+def normalise(text: str, *, split_glued: bool = True) -> Normalised:
+    """Normalise ``text`` for segmentation, keeping offsets into the input; ``split_glued``: pass 5."""
     offsets: SpanMap = OffsetMap()
     if not unicodedata.is_normalized("NFC", text):
         text, offsets = _rewrite(text, _matches(text, _NON_ASCII_RUN, _nfc), offsets)
@@ -80,7 +81,8 @@ def normalise(text: str) -> Normalised:
         text, offsets = _rewrite(text, _matches(text, _BULLETS, _bullet), offsets)
     if _needs_spaces(text):
         text, offsets = _rewrite(text, _matches(text, _SPACES, _space), offsets)
-    text, offsets = _rewrite(text, _glued(text), offsets)
+    if split_glued:
+        text, offsets = _rewrite(text, _glued(text), offsets)
     return Normalised(text, offsets)
 
 

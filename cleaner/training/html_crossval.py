@@ -51,7 +51,8 @@ def html_scores(cleaner: Cleaner, model: BlockModel, pages: Sequence[HtmlTrainin
         body = ""
         if text.text.strip():
             run = cleaner.document_run(text.text, text.hints, url=gold.url or None, find_article=text.find_article,
-                                       exclusions=text.exclusions, judged=not text.find_article)  # fmt: skip
+                                       exclusions=text.exclusions, judged=text.judged,
+                                       split_glued=not text.dom_lines)  # fmt: skip
             body = run.result(None).body
         scores[gold.id] = score_page(gold.id, gold.gold_text, body)
     return scores

@@ -90,6 +90,12 @@ def test_cross_validation_scores_every_page_once(pages: list[HtmlTrainingPage]) 
     assert min(score.f1 for score in found.held_out.values()) > 0.9
 
 
+def test_a_page_past_the_time_budget_scores_as_an_empty_body(pages: list[HtmlTrainingPage]) -> None:
+    found = cross_validate_html(Cleaner(timeout=1e-9), pages, folds=2, config=SMALL, score_training=False)
+    assert sorted(found.held_out) == sorted(page.gold.id for page in pages)
+    assert all(score.f1 == 0 for score in found.held_out.values())
+
+
 def test_pages_without_html_are_left_out() -> None:
     page = GoldPage("x", "", "text", "text", None)
     assert prepare_html([page]) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..api import Cleaner
+from ..errors import CleanerError
 from ..evaluation.scoring import PageScore, score_page
 from ..html.dom.model import BlockModel
 from ..html.mode import decide
@@ -43,7 +44,8 @@ def cross_validate_html(
 
 
 def html_scores(cleaner: Cleaner, model: BlockModel, pages: Sequence[HtmlTrainingPage]) -> dict[str, PageScore]:
-    """Each page cleaned in HTML mode with ``model``, scored against its gold body."""
+    """Each page cleaned in HTML mode with ``model``, scored against its gold body (an empty one where cleaning
+    fails, e.g. past the rule stage's time budget, as ``cleaner eval`` scores a failed page)."""
     scores = {}
     for page in pages:
         gold = page.gold
@@ -53,6 +55,9 @@ def html_scores(cleaner: Cleaner, model: BlockModel, pages: Sequence[HtmlTrainin
             run = cleaner.document_run(text.text, text.hints, url=gold.url or None, find_article=text.find_article,
                                        exclusions=text.exclusions, judged=text.judged,
                                        split_glued=not text.dom_lines)  # fmt: skip
-            body = run.result(None).body
+            try:
+                body = run.result(None).body
+            except CleanerError:
+                body = ""
         scores[gold.id] = score_page(gold.id, gold.gold_text, body)
     return scores

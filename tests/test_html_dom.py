@@ -15,6 +15,8 @@ from cleaner.html.dom.markup import page_markup
 from cleaner.html.dom.model import BlockModel, HtmlModelFile
 from cleaner.html.dom.reasons import category_of
 from cleaner.html.dom.vocabulary import attribute_words
+from cleaner.html.extract import Extraction, PageHints
+from cleaner.html.mode import prepare
 
 PROSE = [
     "The council voted on Tuesday to approve the new budget for the coming year after a long debate.",
@@ -58,6 +60,18 @@ def test_every_block_gets_one_row_of_every_feature() -> None:
     assert len(rows) == len(page.blocks) and {len(row) for row in rows} == {len(FEATURES)}
     held = FEATURES.index("tdefault_label")
     assert [row[held] for row in rows] == [float(block.text in PROSE) for block in page.blocks]
+
+
+def test_a_block_only_in_trafilaturas_comments_is_in_default_but_not_in_main() -> None:
+    comment = "Great article, I have been saying this about the council for years and nobody listens."
+    page = PAGE.replace("</article>", f'</article><div class="comments"><p>{comment}</p></div>')
+    article = "\n".join(PROSE)
+    extraction = Extraction(article, PageHints(), {"default": f"{article}\n{comment}"})
+    prepared = prepare(page, "https://news.example/budget", extraction)
+    texts = [block.text for block in prepared.dom.blocks]
+    main, default = FEATURES.index("tmain_label"), FEATURES.index("tdefault_label")
+    assert [row[main] for row in prepared.rows] == [float(text in PROSE) for text in texts]
+    assert prepared.rows[texts.index(comment)][default] == 1.0
 
 
 def test_a_reference_holds_each_block_once() -> None:

@@ -69,7 +69,8 @@ def prepare(html: str, url: str | None, extraction: Extraction) -> PreparedPage:
     dom = dom_page(html)
     if not extraction.text.strip() or not dom.blocks:
         return PreparedPage(dom, [], extraction.hints, _visible_text(dom, html))
-    rows = page_features(PageInput(dom, page_markup(dom.root), extraction.variants, url or ""))
+    variants = {**extraction.variants, "main": extraction.text}
+    rows = page_features(PageInput(dom, page_markup(dom.root), variants, url or ""))
     dom.root = None  # the tree is not needed any more
     return PreparedPage(dom, rows, extraction.hints, _visible_text(dom, html))
 

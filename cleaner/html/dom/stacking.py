@@ -1,4 +1,8 @@
-"""Stacking features: where trafilatura's extractions (default, favour recall, favour precision) hold the block."""
+"""Stacking features: where trafilatura's extractions (default, favour recall, favour precision) hold the block.
+
+``main`` is the default extraction's main text alone: a block in ``default`` but not in ``main`` is in what
+trafilatura took for the page's comments.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from .alignment import Alignment, Shingle, align, tokens
 from .blocks import DomPage
 from .structure import CONTAINER_LEVELS
 
-VARIANTS = ("default", "recall", "precision")
+VARIANTS = ("default", "recall", "precision", "main")
 CONTAINER_VARIANTS = ("default", "precision")
 WINDOWS = (1, 3, 8)
 FAR = 30

@@ -52,10 +52,10 @@ def html_scores(cleaner: Cleaner, model: BlockModel, pages: Sequence[HtmlTrainin
         text = decide(page.prepared(), model)
         body = ""
         if text.text.strip():
-            run = cleaner.document_run(text.text, text.hints, url=gold.url or None, find_article=text.find_article,
-                                       exclusions=text.exclusions, judged=text.judged,
-                                       split_glued=not text.dom_lines)  # fmt: skip
             try:
+                run = cleaner.document_run(text.text, text.hints, url=gold.url or None, find_article=text.find_article,
+                                           exclusions=text.exclusions, judged=text.judged,
+                                           split_glued=not text.dom_lines)  # fmt: skip
                 body = run.result(None).body
             except CleanerError:
                 body = ""

@@ -14,7 +14,7 @@ from ..api import Cleaner
 from ..errors import CleanerError
 from ..evaluation.scoring import PageScore, score_page
 from ..html.dom.model import BlockModel
-from ..html.mode import decide
+from ..html.mode import HtmlText, decide
 from .crossval import CrossValidation, grouped_splits
 from .html_fit import DEFAULT_HTML_CONFIG, HtmlConfig, fit_html
 from .html_pages import HtmlTrainingPage
@@ -44,20 +44,24 @@ def cross_validate_html(
 
 
 def html_scores(cleaner: Cleaner, model: BlockModel, pages: Sequence[HtmlTrainingPage]) -> dict[str, PageScore]:
-    """Each page cleaned in HTML mode with ``model``, scored against its gold body (an empty one where cleaning
-    fails, e.g. past the rule stage's time budget, as ``cleaner eval`` scores a failed page)."""
+    """Each page cleaned in HTML mode with ``model``, scored against its gold body."""
     scores = {}
     for page in pages:
         gold = page.gold
-        text = decide(page.prepared(), model)
-        body = ""
-        if text.text.strip():
-            try:
-                run = cleaner.document_run(text.text, text.hints, url=gold.url or None, find_article=text.find_article,
-                                           exclusions=text.exclusions, judged=text.judged,
-                                           split_glued=not text.dom_lines)  # fmt: skip
-                body = run.result(None).body
-            except CleanerError:
-                body = ""
+        body = _body(cleaner, decide(page.prepared(), model), gold.url or None)
         scores[gold.id] = score_page(gold.id, gold.gold_text, body)
     return scores
+
+
+def _body(cleaner: Cleaner, text: HtmlText, url: str | None) -> str:
+    """The body HTML mode gives; empty where cleaning fails (past the rule stage's time budget, say), as
+    ``cleaner eval`` scores a failed page."""
+    if not text.text.strip():
+        return ""
+    try:
+        run = cleaner.document_run(text.text, text.hints, url=url, find_article=text.find_article,
+                                   exclusions=text.exclusions, judged=text.judged,
+                                   split_glued=not text.dom_lines)  # fmt: skip
+        return run.result(None).body
+    except CleanerError:
+        return ""
